@@ -1,0 +1,2 @@
+//! The `clusterhub` binary.
+fn main() {}
