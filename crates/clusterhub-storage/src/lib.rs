@@ -1,1 +1,160 @@
-//! Placeholder; see ARCHITECTURE.md.
+//! Clusterhub's storage: one code path over SQLite and PostgreSQL.
+//!
+//! Every query is written once, in the SQL that both engines understand, with `$1`-style
+//! placeholders (SQLite accepts them as numbered parameters), and runs through sqlx's `Any`
+//! driver. The few places where the engines differ are named in [`Backend`] and kept small.
+//! Values cross the boundary as the types `Any` supports: `i64`, `f64`, `bool` and `String`;
+//! timestamps are RFC 3339 text in UTC, money is integer cents, lists are JSON text.
+
+mod error;
+mod organisations;
+mod projects;
+mod time_text;
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor};
+
+pub use error::StorageError;
+pub use organisations::{
+    CountGrouping, CountRow, ImportSummary, ImportTransaction, OrganisationImport,
+    StoredOrganisation, UnknownCluster, organisation_content_hash,
+};
+pub use projects::{CordisImportSummary, ParticipantImport, Participation, Project, ProjectImport};
+
+/// Which database engine a [`Storage`] talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// The engine's name as shown to operators.
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgresql",
+        }
+    }
+}
+
+/// A handle on the database; cheap to clone (it wraps a connection pool).
+#[derive(Clone)]
+pub struct Storage {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl std::fmt::Debug for Storage {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The URL may carry a password, so it is never printed.
+        formatter
+            .debug_struct("Storage")
+            .field("backend", &self.backend)
+            .finish()
+    }
+}
+
+static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+impl Storage {
+    /// Opens a SQLite database file, creating it if it does not exist.
+    pub async fn open_sqlite(path: &Path) -> Result<Storage, StorageError> {
+        let url = format!("sqlite://{}?mode=rwc", path.display());
+        Storage::open(&url).await
+    }
+
+    /// Opens the database a URL names: `sqlite://PATH?mode=rwc` or `postgres://...`.
+    pub async fn open(url: &str) -> Result<Storage, StorageError> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Backend::Postgres
+        } else {
+            return Err(StorageError::UnsupportedUrl(redact_url(url)));
+        };
+        let options = AnyConnectOptions::from_str(url)
+            .map_err(|error| StorageError::Connect(redact_url(url), error.to_string()))?;
+        let pool_options = match backend {
+            // SQLite has one writer at a time; a small pool keeps readers concurrent in WAL mode
+            // while writers queue on the busy timeout instead of failing.
+            Backend::Sqlite => {
+                AnyPoolOptions::new()
+                    .max_connections(4)
+                    .after_connect(|connection, _meta| {
+                        Box::pin(async move {
+                            connection
+                                .execute(
+                                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+                                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
+                                 PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;",
+                                )
+                                .await?;
+                            Ok(())
+                        })
+                    })
+            }
+            Backend::Postgres => AnyPoolOptions::new().max_connections(16),
+        };
+        let pool = pool_options
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(options)
+            .await
+            .map_err(|error| StorageError::Connect(redact_url(url), error.to_string()))?;
+        Ok(Storage { pool, backend })
+    }
+
+    /// Brings the schema up to date; safe to run on every start.
+    pub async fn migrate(&self) -> Result<(), StorageError> {
+        let migrator = match self.backend {
+            Backend::Sqlite => &SQLITE_MIGRATOR,
+            Backend::Postgres => &POSTGRES_MIGRATOR,
+        };
+        migrator.run(&self.pool).await?;
+        Ok(())
+    }
+
+    /// The engine behind this handle.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Checks that the database answers.
+    pub async fn ping(&self) -> Result<(), StorageError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Runs SQL text as it is, without parameters: for administration and test set-up only,
+    /// never with user input.
+    pub async fn execute_unprepared(&self, sql: &str) -> Result<(), StorageError> {
+        sqlx::raw_sql(sql).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Closes every connection; waits for the ones in use to be returned.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    pub(crate) fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+}
+
+/// Hides the password of a database URL so it can be shown in an error or a log line.
+pub fn redact_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        _ => url.to_owned(),
+    }
+}

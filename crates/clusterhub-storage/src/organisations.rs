@@ -1,0 +1,773 @@
+//! Organisations and cluster memberships: bulk import (all-or-nothing, idempotent), reads, counts.
+//!
+//! An import is one transaction. Rows arrive in batches; each batch looks up which external
+//! keys exist already, skips the rows whose content hash is unchanged, updates the changed ones
+//! and inserts the new ones with ids reserved in blocks from `id_sequences`. Memberships name
+//! clusters by external key, so they are resolved after every row is written, still inside the
+//! transaction. Nothing is visible to anyone else until the commit, and a kill before the commit
+//! leaves the database as it was.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::{Deserialize, Serialize};
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
+
+use crate::time_text::now_text;
+use crate::{Storage, StorageError};
+
+/// Every stored column of an organisation profile, as plain values. Lists and localised texts
+/// are kept in their structured form here and stored as JSON text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct OrganisationImport {
+    pub external_key: String,
+    pub kind: String,
+    pub name: String,
+    /// Language code → name; includes the primary name under its language.
+    pub names: BTreeMap<String, String>,
+    /// Language code → description.
+    pub descriptions: BTreeMap<String, String>,
+    pub website: Option<String>,
+    pub email: Option<String>,
+    pub pic: Option<String>,
+    pub vat: Option<String>,
+    pub country: String,
+    pub nuts: Option<String>,
+    pub city: Option<String>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub founded: Option<i64>,
+    pub staff: Option<i64>,
+    pub turnover_cents: Option<i64>,
+    pub turnover_currency: Option<String>,
+    pub balance_sheet_cents: Option<i64>,
+    pub balance_sheet_currency: Option<String>,
+    pub sme_status: String,
+    pub sectors: Vec<String>,
+    pub nace: Vec<String>,
+    pub technologies: Vec<String>,
+    pub s3_areas: Vec<String>,
+    pub emerging: Vec<String>,
+    pub target_international: Vec<String>,
+    pub target_transnational: Vec<String>,
+    pub escp: Option<String>,
+    pub label: Option<String>,
+    pub label_date: Option<String>,
+    pub offers: Vec<String>,
+    pub requests: Vec<String>,
+    pub members_sme: Option<i64>,
+    pub members_large: Option<i64>,
+    pub members_research: Option<i64>,
+    pub members_other: Option<i64>,
+    /// External keys of the clusters this organisation is a member of.
+    pub member_of: Vec<String>,
+}
+
+/// An organisation as stored, with its database id and bookkeeping.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredOrganisation {
+    pub id: i64,
+    pub revision: i64,
+    pub created_at: String,
+    pub updated_at: String,
+    #[serde(flatten)]
+    pub profile: OrganisationImport,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct ImportSummary {
+    pub inserted: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub memberships_added: u64,
+}
+
+/// A label and how many rows carry it, for summaries such as counts by country.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CountRow {
+    pub key: String,
+    pub count: i64,
+}
+
+/// Columns written for an organisation, in bind order. `id`, `revision` and the timestamps are
+/// bound around these.
+const PROFILE_COLUMNS: &[&str] = &[
+    "external_key",
+    "kind",
+    "name",
+    "names",
+    "descriptions",
+    "website",
+    "email",
+    "pic",
+    "vat",
+    "country",
+    "nuts",
+    "city",
+    "lat",
+    "lon",
+    "founded",
+    "staff",
+    "turnover_cents",
+    "turnover_currency",
+    "balance_sheet_cents",
+    "balance_sheet_currency",
+    "sme_status",
+    "sectors",
+    "nace",
+    "technologies",
+    "s3_areas",
+    "emerging",
+    "target_international",
+    "target_transnational",
+    "escp",
+    "label",
+    "label_date",
+    "offers",
+    "requests",
+    "members_sme",
+    "members_large",
+    "members_research",
+    "members_other",
+    "content_hash",
+];
+
+/// How many rows go into one multi-row statement: 500 rows × 42 columns stays well below
+/// SQLite's 32,766 and PostgreSQL's 65,535 bound parameters.
+const ROWS_PER_STATEMENT: usize = 500;
+
+/// A stable hash of everything an import writes for one organisation, so that importing the same
+/// data again can tell that nothing changed. FNV-1a over the JSON form: stable across runs and
+/// machines, unlike `std`'s randomly seeded hasher.
+pub fn organisation_content_hash(profile: &OrganisationImport) -> String {
+    let json = serde_json::to_vec(profile).unwrap_or_default();
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in json {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{hash:016x}")
+}
+
+fn json_list(values: &[String]) -> String {
+    serde_json::to_string(values).unwrap_or_else(|_| String::from("[]"))
+}
+
+fn json_map(values: &BTreeMap<String, String>) -> String {
+    serde_json::to_string(values).unwrap_or_else(|_| String::from("{}"))
+}
+
+/// Binds one profile's columns in [`PROFILE_COLUMNS`] order.
+fn bind_profile<'q>(
+    query: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>>,
+    profile: &'q OrganisationImport,
+    content_hash: String,
+) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>> {
+    query
+        .bind(profile.external_key.as_str())
+        .bind(profile.kind.as_str())
+        .bind(profile.name.as_str())
+        .bind(json_map(&profile.names))
+        .bind(json_map(&profile.descriptions))
+        .bind(profile.website.as_deref())
+        .bind(profile.email.as_deref())
+        .bind(profile.pic.as_deref())
+        .bind(profile.vat.as_deref())
+        .bind(profile.country.as_str())
+        .bind(profile.nuts.as_deref())
+        .bind(profile.city.as_deref())
+        .bind(profile.lat)
+        .bind(profile.lon)
+        .bind(profile.founded)
+        .bind(profile.staff)
+        .bind(profile.turnover_cents)
+        .bind(profile.turnover_currency.as_deref())
+        .bind(profile.balance_sheet_cents)
+        .bind(profile.balance_sheet_currency.as_deref())
+        .bind(profile.sme_status.as_str())
+        .bind(json_list(&profile.sectors))
+        .bind(json_list(&profile.nace))
+        .bind(json_list(&profile.technologies))
+        .bind(json_list(&profile.s3_areas))
+        .bind(json_list(&profile.emerging))
+        .bind(json_list(&profile.target_international))
+        .bind(json_list(&profile.target_transnational))
+        .bind(profile.escp.as_deref())
+        .bind(profile.label.as_deref())
+        .bind(profile.label_date.as_deref())
+        .bind(json_list(&profile.offers))
+        .bind(json_list(&profile.requests))
+        .bind(profile.members_sme)
+        .bind(profile.members_large)
+        .bind(profile.members_research)
+        .bind(profile.members_other)
+        .bind(content_hash)
+}
+
+/// `INSERT INTO organisations (...) VALUES (...), (...)` for `rows` rows, with `$n` placeholders.
+fn insert_statement(rows: usize) -> String {
+    let columns_per_row = PROFILE_COLUMNS.len() + 4;
+    let mut sql = String::with_capacity(64 + rows * columns_per_row * 6);
+    sql.push_str("INSERT INTO organisations (id, revision, created_at, updated_at, ");
+    sql.push_str(&PROFILE_COLUMNS.join(", "));
+    sql.push_str(") VALUES ");
+    let mut parameter = 1;
+    for row in 0..rows {
+        if row > 0 {
+            sql.push_str(", ");
+        }
+        sql.push('(');
+        for column in 0..columns_per_row {
+            if column > 0 {
+                sql.push_str(", ");
+            }
+            sql.push('$');
+            sql.push_str(&parameter.to_string());
+            parameter += 1;
+        }
+        sql.push(')');
+    }
+    sql
+}
+
+fn update_statement() -> String {
+    let assignments: Vec<String> = PROFILE_COLUMNS
+        .iter()
+        .enumerate()
+        .map(|(index, column)| format!("{column} = ${}", index + 3))
+        .collect();
+    format!(
+        "UPDATE organisations SET revision = $1, updated_at = $2, {} WHERE id = ${}",
+        assignments.join(", "),
+        PROFILE_COLUMNS.len() + 3
+    )
+}
+
+/// Reserves `count` consecutive values of a named sequence and returns the first.
+pub(crate) async fn reserve_ids(
+    transaction: &mut Transaction<'static, Any>,
+    sequence: &str,
+    count: i64,
+) -> Result<i64, StorageError> {
+    let row = sqlx::query(
+        "UPDATE id_sequences SET next_value = next_value + $1 WHERE name = $2 RETURNING next_value",
+    )
+    .bind(count)
+    .bind(sequence)
+    .fetch_one(&mut **transaction)
+    .await?;
+    let next: i64 = row.try_get(0)?;
+    Ok(next - count)
+}
+
+/// An import in progress: one open transaction that batches are written into.
+pub struct ImportTransaction {
+    transaction: Transaction<'static, Any>,
+    revision: i64,
+    now: String,
+    summary: ImportSummary,
+    /// Organisation id, its external key, and the external keys of the clusters it should
+    /// belong to.
+    pending_memberships: Vec<(i64, String, Vec<String>)>,
+}
+
+impl std::fmt::Debug for ImportTransaction {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("ImportTransaction")
+            .field("revision", &self.revision)
+            .field("summary", &self.summary)
+            .finish()
+    }
+}
+
+/// A membership that names a cluster the database does not hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownCluster {
+    pub member_external_key: String,
+    pub cluster_external_key: String,
+}
+
+impl Storage {
+    /// Starts an all-or-nothing organisation import.
+    pub async fn begin_organisation_import(&self) -> Result<ImportTransaction, StorageError> {
+        let mut transaction = self.pool().begin().await?;
+        let revision = reserve_ids(&mut transaction, "revision", 1).await?;
+        Ok(ImportTransaction {
+            transaction,
+            revision,
+            now: now_text(),
+            summary: ImportSummary::default(),
+            pending_memberships: Vec::new(),
+        })
+    }
+
+    /// Imports organisations in one transaction; see [`ImportTransaction`].
+    pub async fn import_organisations(
+        &self,
+        profiles: &[OrganisationImport],
+    ) -> Result<ImportSummary, StorageError> {
+        let mut import = self.begin_organisation_import().await?;
+        import.write_batch(profiles).await?;
+        let unknown = import.resolve_memberships().await?;
+        if let Some(first) = unknown.first() {
+            import.rollback().await?;
+            return Err(StorageError::Conflict(format!(
+                "organisation {} names cluster {} as member_of, and no such organisation exists",
+                first.member_external_key, first.cluster_external_key
+            )));
+        }
+        import.commit().await
+    }
+
+    /// Reads one organisation by id.
+    pub async fn organisation(&self, id: i64) -> Result<Option<StoredOrganisation>, StorageError> {
+        let row = sqlx::query(&select_statement("WHERE o.id = $1"))
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?;
+        match row {
+            Some(row) => {
+                let mut stored = stored_from_row(&row)?;
+                stored.profile.member_of = self.cluster_keys_of(id).await?;
+                Ok(Some(stored))
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// Reads one organisation by its external key.
+    pub async fn organisation_by_key(
+        &self,
+        external_key: &str,
+    ) -> Result<Option<StoredOrganisation>, StorageError> {
+        let id: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM organisations WHERE external_key = $1")
+                .bind(external_key)
+                .fetch_optional(self.pool())
+                .await?;
+        match id {
+            Some(id) => self.organisation(id).await,
+            None => Ok(None),
+        }
+    }
+
+    /// Organisations in id order after `after_id`, at most `limit`: the way to walk the whole
+    /// directory (for example to rebuild the search index) without holding it in memory.
+    /// `member_of` is left empty here; [`Storage::memberships_page`] gives the relations.
+    pub async fn organisations_page(
+        &self,
+        after_id: i64,
+        limit: i64,
+    ) -> Result<Vec<StoredOrganisation>, StorageError> {
+        let rows = sqlx::query(&select_statement("WHERE o.id > $1 ORDER BY o.id LIMIT $2"))
+            .bind(after_id)
+            .bind(limit)
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(stored_from_row).collect()
+    }
+
+    /// The members of a cluster, by name.
+    pub async fn cluster_members(
+        &self,
+        cluster_id: i64,
+    ) -> Result<Vec<(i64, String, String)>, StorageError> {
+        let rows = sqlx::query(
+            "SELECT o.id, o.name, o.kind FROM memberships m JOIN organisations o ON o.id = m.member_id \
+             WHERE m.cluster_id = $1 ORDER BY o.name, o.id",
+        )
+        .bind(cluster_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| Ok((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?)))
+            .collect()
+    }
+
+    async fn cluster_keys_of(&self, member_id: i64) -> Result<Vec<String>, StorageError> {
+        let keys = sqlx::query_scalar(
+            "SELECT o.external_key FROM memberships m JOIN organisations o ON o.id = m.cluster_id \
+             WHERE m.member_id = $1 ORDER BY o.external_key",
+        )
+        .bind(member_id)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(keys)
+    }
+
+    /// How many organisations the directory holds.
+    pub async fn organisation_count(&self) -> Result<i64, StorageError> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM organisations")
+            .fetch_one(self.pool())
+            .await?)
+    }
+
+    /// How many membership relations exist.
+    pub async fn membership_count(&self) -> Result<i64, StorageError> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM memberships")
+            .fetch_one(self.pool())
+            .await?)
+    }
+
+    /// Organisation counts grouped by one of a fixed set of columns, largest first.
+    pub async fn organisation_counts_by(
+        &self,
+        grouping: CountGrouping,
+    ) -> Result<Vec<CountRow>, StorageError> {
+        let column = grouping.column();
+        let rows = sqlx::query(&format!(
+            "SELECT {column}, COUNT(*) FROM organisations WHERE {column} IS NOT NULL \
+             GROUP BY {column} ORDER BY COUNT(*) DESC, {column}"
+        ))
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(CountRow {
+                    key: row.try_get(0)?,
+                    count: row.try_get(1)?,
+                })
+            })
+            .collect()
+    }
+
+    /// The highest revision written so far: a cheap way to tell whether anything changed.
+    pub async fn latest_revision(&self) -> Result<i64, StorageError> {
+        let value: Option<i64> = sqlx::query_scalar("SELECT MAX(revision) FROM organisations")
+            .fetch_one(self.pool())
+            .await?;
+        Ok(value.unwrap_or(0))
+    }
+}
+
+/// The columns organisation counts can be grouped by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CountGrouping {
+    Country,
+    Kind,
+    SmeStatus,
+    Nuts,
+}
+
+impl CountGrouping {
+    fn column(self) -> &'static str {
+        match self {
+            CountGrouping::Country => "country",
+            CountGrouping::Kind => "kind",
+            CountGrouping::SmeStatus => "sme_status",
+            CountGrouping::Nuts => "nuts",
+        }
+    }
+}
+
+impl ImportTransaction {
+    /// Writes a batch of profiles. Rows whose external key appears twice in one import are the
+    /// caller's to refuse; here the later one wins.
+    pub async fn write_batch(
+        &mut self,
+        profiles: &[OrganisationImport],
+    ) -> Result<(), StorageError> {
+        for chunk in profiles.chunks(ROWS_PER_STATEMENT) {
+            self.write_chunk(chunk).await?;
+        }
+        Ok(())
+    }
+
+    async fn write_chunk(&mut self, profiles: &[OrganisationImport]) -> Result<(), StorageError> {
+        let hashes: Vec<String> = profiles.iter().map(organisation_content_hash).collect();
+        let existing = self.existing_keys(profiles).await?;
+
+        let mut new_rows: Vec<usize> = Vec::new();
+        for (index, profile) in profiles.iter().enumerate() {
+            match existing.get(profile.external_key.as_str()) {
+                None => new_rows.push(index),
+                Some((id, stored_hash)) => {
+                    if *stored_hash == hashes[index] {
+                        self.summary.unchanged += 1;
+                    } else {
+                        let sql = update_statement();
+                        let query = sqlx::query(&sql)
+                            .bind(self.revision)
+                            .bind(self.now.as_str());
+                        bind_profile(query, profile, hashes[index].clone())
+                            .bind(*id)
+                            .execute(&mut *self.transaction)
+                            .await?;
+                        self.summary.updated += 1;
+                        self.replace_memberships(*id, profile).await?;
+                    }
+                }
+            }
+        }
+        self.insert_new(profiles, &new_rows, &hashes).await?;
+        Ok(())
+    }
+
+    /// Inserts `profiles[index]` for every index in `new_rows` with fresh ids, returning the
+    /// external key → id of each.
+    async fn insert_new(
+        &mut self,
+        profiles: &[OrganisationImport],
+        new_rows: &[usize],
+        hashes: &[String],
+    ) -> Result<Vec<(String, i64)>, StorageError> {
+        if new_rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        let first_id = reserve_ids(
+            &mut self.transaction,
+            "organisations",
+            new_rows.len() as i64,
+        )
+        .await?;
+        let sql = insert_statement(new_rows.len());
+        let mut query = sqlx::query(&sql);
+        let mut written = Vec::with_capacity(new_rows.len());
+        for (offset, &index) in new_rows.iter().enumerate() {
+            let profile = &profiles[index];
+            let id = first_id + offset as i64;
+            query = query
+                .bind(id)
+                .bind(self.revision)
+                .bind(self.now.as_str())
+                .bind(self.now.as_str());
+            query = bind_profile(query, profile, hashes[index].clone());
+            if !profile.member_of.is_empty() {
+                self.pending_memberships.push((
+                    id,
+                    profile.external_key.clone(),
+                    profile.member_of.clone(),
+                ));
+            }
+            written.push((profile.external_key.clone(), id));
+        }
+        query.execute(&mut *self.transaction).await?;
+        self.summary.inserted += new_rows.len() as u64;
+        Ok(written)
+    }
+
+    /// Inserts the profiles whose external key is not stored yet and leaves the others as they
+    /// are. Returns every profile's id and how many were added.
+    pub(crate) async fn insert_missing_organisations(
+        &mut self,
+        profiles: &[OrganisationImport],
+    ) -> Result<(Vec<(String, i64)>, u64), StorageError> {
+        let existing = self.existing_keys(profiles).await?;
+        let mut ids: Vec<(String, i64)> = existing
+            .iter()
+            .map(|(key, (id, _))| (key.clone(), *id))
+            .collect();
+        let new_rows: Vec<usize> = (0..profiles.len())
+            .filter(|&index| !existing.contains_key(&profiles[index].external_key))
+            .collect();
+        let hashes: Vec<String> = profiles.iter().map(organisation_content_hash).collect();
+        let written = self.insert_new(profiles, &new_rows, &hashes).await?;
+        let added = written.len() as u64;
+        ids.extend(written);
+        Ok((ids, added))
+    }
+
+    pub(crate) fn connection(&mut self) -> &mut sqlx::AnyConnection {
+        &mut self.transaction
+    }
+
+    pub(crate) fn transaction_mut(&mut self) -> &mut Transaction<'static, Any> {
+        &mut self.transaction
+    }
+
+    async fn existing_keys(
+        &mut self,
+        profiles: &[OrganisationImport],
+    ) -> Result<HashMap<String, (i64, String)>, StorageError> {
+        let placeholders: Vec<String> = (1..=profiles.len()).map(|n| format!("${n}")).collect();
+        let sql = format!(
+            "SELECT external_key, id, content_hash FROM organisations WHERE external_key IN ({})",
+            placeholders.join(", ")
+        );
+        let mut query = sqlx::query(&sql);
+        for profile in profiles {
+            query = query.bind(profile.external_key.as_str());
+        }
+        let rows = query.fetch_all(&mut *self.transaction).await?;
+        let mut existing = HashMap::with_capacity(rows.len());
+        for row in rows {
+            existing.insert(row.try_get(0)?, (row.try_get(1)?, row.try_get(2)?));
+        }
+        Ok(existing)
+    }
+
+    async fn replace_memberships(
+        &mut self,
+        member_id: i64,
+        profile: &OrganisationImport,
+    ) -> Result<(), StorageError> {
+        sqlx::query("DELETE FROM memberships WHERE member_id = $1")
+            .bind(member_id)
+            .execute(&mut *self.transaction)
+            .await?;
+        if !profile.member_of.is_empty() {
+            self.pending_memberships.push((
+                member_id,
+                profile.external_key.clone(),
+                profile.member_of.clone(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Writes the memberships collected so far, resolving cluster keys to ids. Returns the
+    /// memberships whose cluster does not exist (the caller decides whether that aborts).
+    pub async fn resolve_memberships(&mut self) -> Result<Vec<UnknownCluster>, StorageError> {
+        let pending = std::mem::take(&mut self.pending_memberships);
+        if pending.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut wanted: Vec<&str> = pending
+            .iter()
+            .flat_map(|(_, _, keys)| keys.iter().map(String::as_str))
+            .collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        let mut cluster_ids: HashMap<String, i64> = HashMap::with_capacity(wanted.len());
+        for chunk in wanted.chunks(ROWS_PER_STATEMENT) {
+            let placeholders: Vec<String> = (1..=chunk.len()).map(|n| format!("${n}")).collect();
+            let sql = format!(
+                "SELECT external_key, id FROM organisations WHERE external_key IN ({})",
+                placeholders.join(", ")
+            );
+            let mut query = sqlx::query(&sql);
+            for key in chunk {
+                query = query.bind(*key);
+            }
+            for row in query.fetch_all(&mut *self.transaction).await? {
+                cluster_ids.insert(row.try_get(0)?, row.try_get(1)?);
+            }
+        }
+        let mut unknown = Vec::new();
+        let mut pairs: Vec<(i64, i64)> = Vec::new();
+        for (member_id, member_key, keys) in &pending {
+            for key in keys {
+                match cluster_ids.get(key) {
+                    Some(cluster_id) => pairs.push((*cluster_id, *member_id)),
+                    None => unknown.push(UnknownCluster {
+                        member_external_key: member_key.clone(),
+                        cluster_external_key: key.clone(),
+                    }),
+                }
+            }
+        }
+        pairs.sort_unstable();
+        pairs.dedup();
+        for chunk in pairs.chunks(ROWS_PER_STATEMENT * 4) {
+            let mut sql =
+                String::from("INSERT INTO memberships (cluster_id, member_id, created_at) VALUES ");
+            for (index, _) in chunk.iter().enumerate() {
+                if index > 0 {
+                    sql.push_str(", ");
+                }
+                let base = index * 3;
+                sql.push_str(&format!("(${}, ${}, ${})", base + 1, base + 2, base + 3));
+            }
+            sql.push_str(" ON CONFLICT (cluster_id, member_id) DO NOTHING");
+            let mut query = sqlx::query(&sql);
+            for (cluster_id, member_id) in chunk {
+                query = query
+                    .bind(*cluster_id)
+                    .bind(*member_id)
+                    .bind(self.now.as_str());
+            }
+            let result = query.execute(&mut *self.transaction).await?;
+            self.summary.memberships_added += result.rows_affected();
+        }
+        Ok(unknown)
+    }
+
+    /// Makes the whole import visible at once.
+    pub async fn commit(self) -> Result<ImportSummary, StorageError> {
+        self.transaction.commit().await?;
+        Ok(self.summary)
+    }
+
+    /// Abandons the import; the database is as it was before it began.
+    pub async fn rollback(self) -> Result<(), StorageError> {
+        self.transaction.rollback().await?;
+        Ok(())
+    }
+
+    /// What has been written so far (not yet committed).
+    pub fn summary(&self) -> ImportSummary {
+        self.summary
+    }
+}
+
+fn select_statement(tail: &str) -> String {
+    format!(
+        "SELECT o.id, o.revision, o.created_at, o.updated_at, {} FROM organisations o {tail}",
+        PROFILE_COLUMNS
+            .iter()
+            .map(|column| format!("o.{column}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
+}
+
+fn parse_json<T: serde::de::DeserializeOwned>(
+    row: &AnyRow,
+    column: &str,
+) -> Result<T, StorageError> {
+    let text: String = row.try_get(column)?;
+    serde_json::from_str(&text)
+        .map_err(|error| StorageError::Corrupt(format!("organisations.{column}: {error}")))
+}
+
+fn stored_from_row(row: &AnyRow) -> Result<StoredOrganisation, StorageError> {
+    let profile = OrganisationImport {
+        external_key: row.try_get("external_key")?,
+        kind: row.try_get("kind")?,
+        name: row.try_get("name")?,
+        names: parse_json(row, "names")?,
+        descriptions: parse_json(row, "descriptions")?,
+        website: row.try_get("website")?,
+        email: row.try_get("email")?,
+        pic: row.try_get("pic")?,
+        vat: row.try_get("vat")?,
+        country: row.try_get("country")?,
+        nuts: row.try_get("nuts")?,
+        city: row.try_get("city")?,
+        lat: row.try_get("lat")?,
+        lon: row.try_get("lon")?,
+        founded: row.try_get::<Option<i32>, _>("founded")?.map(i64::from),
+        staff: row.try_get("staff")?,
+        turnover_cents: row.try_get("turnover_cents")?,
+        turnover_currency: row.try_get("turnover_currency")?,
+        balance_sheet_cents: row.try_get("balance_sheet_cents")?,
+        balance_sheet_currency: row.try_get("balance_sheet_currency")?,
+        sme_status: row.try_get("sme_status")?,
+        sectors: parse_json(row, "sectors")?,
+        nace: parse_json(row, "nace")?,
+        technologies: parse_json(row, "technologies")?,
+        s3_areas: parse_json(row, "s3_areas")?,
+        emerging: parse_json(row, "emerging")?,
+        target_international: parse_json(row, "target_international")?,
+        target_transnational: parse_json(row, "target_transnational")?,
+        escp: row.try_get("escp")?,
+        label: row.try_get("label")?,
+        label_date: row.try_get("label_date")?,
+        offers: parse_json(row, "offers")?,
+        requests: parse_json(row, "requests")?,
+        members_sme: row.try_get("members_sme")?,
+        members_large: row.try_get("members_large")?,
+        members_research: row.try_get("members_research")?,
+        members_other: row.try_get("members_other")?,
+        member_of: Vec::new(),
+    };
+    Ok(StoredOrganisation {
+        id: row.try_get("id")?,
+        revision: row.try_get("revision")?,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+        profile,
+    })
+}
