@@ -1,0 +1,204 @@
+//! Tests of the embedded reference data as a whole: counts, cross-references and known values.
+
+use crate::*;
+
+fn reference() -> &'static Reference {
+    Reference::get()
+}
+
+#[test]
+fn parses_every_embedded_file() {
+    Reference::parse().expect("the embedded data parses");
+}
+
+#[test]
+fn nuts_2021_has_2010_codes_on_four_levels() {
+    let nuts = reference().nuts(NutsVersion::V2021);
+    assert_eq!(nuts.version(), NutsVersion::V2021);
+    assert_eq!(nuts.len(), 2010);
+    let per_level: Vec<usize> = (0..=3).map(|level| nuts.at_level(level).count()).collect();
+    assert_eq!(per_level, vec![37, 125, 334, 1514]);
+    assert!(nuts.iter().all(|region| region.centroid.is_some()));
+    let codes: Vec<&str> = nuts.iter().map(|region| region.code.as_str()).collect();
+    assert!(
+        codes.windows(2).all(|pair| pair[0] < pair[1]),
+        "iteration is in code order"
+    );
+}
+
+#[test]
+fn nuts_2016_has_its_own_codes_with_centroids_where_the_code_survives() {
+    let nuts = reference().nuts(NutsVersion::V2016);
+    assert_eq!(nuts.len(), 2016);
+    assert!(nuts.contains("HR04"));
+    assert!(!reference().nuts(NutsVersion::V2021).contains("HR04"));
+    assert_eq!(nuts.get("HR04").unwrap().centroid, None);
+    assert!(nuts.get("DE212").unwrap().centroid.is_some());
+    // NUTS 2016 numbered Northern Ireland's level-3 regions under UKN0 without the prefix rule.
+    assert_eq!(nuts.get("UKN10").unwrap().parent.as_deref(), Some("UKN0"));
+}
+
+#[test]
+fn nuts_hierarchy_goes_both_ways() {
+    let nuts = reference().nuts(NutsVersion::V2021);
+    let munich = nuts.get("DE212").unwrap();
+    assert_eq!(munich.level, 3);
+    assert_eq!(munich.country, "DE");
+    assert_eq!(munich.name, "München, Kreisfreie Stadt");
+    let (lon, lat) = munich.centroid.unwrap();
+    assert!(
+        (11.0..12.0).contains(&lon) && (48.0..48.5).contains(&lat),
+        "{lon} {lat}"
+    );
+    let chain: Vec<&str> = nuts
+        .ancestors("DE212")
+        .iter()
+        .map(|region| region.code.as_str())
+        .collect();
+    assert_eq!(chain, vec!["DE212", "DE21", "DE2", "DE"]);
+    assert!(nuts.ancestors("XX999").is_empty());
+    let bavaria: Vec<&str> = nuts
+        .children("DE2")
+        .map(|region| region.code.as_str())
+        .collect();
+    assert_eq!(
+        bavaria,
+        vec!["DE21", "DE22", "DE23", "DE24", "DE25", "DE26", "DE27"]
+    );
+    assert_eq!(nuts.children("DE212").count(), 0);
+    assert_eq!(nuts.ancestor_at_level("DE212", 2).unwrap().code, "DE21");
+}
+
+#[test]
+fn greece_and_the_united_kingdom_use_eu_codes_in_nuts() {
+    let reference = reference();
+    let nuts = reference.nuts(NutsVersion::V2021);
+    assert!(
+        nuts.contains("EL") && nuts.contains("UK") && !nuts.contains("GR") && !nuts.contains("GB")
+    );
+    assert_eq!(nuts.get("EL30").unwrap().name_national, "Aττική");
+    let countries = reference.countries();
+    assert_eq!(countries.by_alpha2("GR").unwrap().eu_code, "EL");
+    assert_eq!(countries.by_eu_code("EL").unwrap().alpha2, "GR");
+    assert_eq!(countries.by_eu_code("UK").unwrap().alpha2, "GB");
+    assert_eq!(countries.by_alpha2("gb").unwrap().name, "United Kingdom");
+    assert!(countries.by_eu_code("GR").is_none());
+    assert_eq!(countries.by_any_code("EL").unwrap().alpha3, "GRC");
+    assert_eq!(countries.by_any_code("GR").unwrap().numeric, 300);
+    assert_eq!(countries.by_alpha2("DE").unwrap().eu_code, "DE");
+}
+
+#[test]
+fn countries_know_eu_membership_and_nuts_coverage() {
+    let countries = reference().countries();
+    assert!(countries.len() >= 249);
+    assert_eq!(countries.eu_members().count(), 27);
+    assert!(!countries.by_alpha2("GB").unwrap().eu_member);
+    assert!(countries.by_alpha2("GB").unwrap().nuts);
+    assert!(countries.by_alpha2("NO").unwrap().nuts);
+    assert!(!countries.by_alpha2("UA").unwrap().nuts);
+    assert_eq!(countries.iter().filter(|country| country.nuts).count(), 37);
+    // Every NUTS country code resolves to a country.
+    for region in reference().nuts(NutsVersion::V2021).at_level(0) {
+        assert!(
+            countries
+                .by_eu_code(&region.code)
+                .is_some_and(|country| country.nuts),
+            "{}",
+            region.code
+        );
+    }
+}
+
+#[test]
+fn nace_has_its_four_levels_in_three_languages() {
+    let nace = reference().nace();
+    let per_level: Vec<usize> = (1..=4).map(|level| nace.at_level(level).count()).collect();
+    assert_eq!(per_level, vec![21, 88, 272, 615]);
+    let class = nace.get("62.01").unwrap();
+    assert_eq!(class.level, 4);
+    assert_eq!(class.parent.as_deref(), Some("62.0"));
+    assert_eq!(class.label(Lang::En), "Computer programming activities");
+    assert_eq!(class.label(Lang::Fr), "Programmation informatique");
+    assert_eq!(class.label(Lang::De), "Programmierungstätigkeiten");
+    assert_eq!(nace.section_of("62.01").unwrap().code, "J");
+    assert!(nace.is_within("62.01", "62"));
+    assert!(!nace.is_within("62", "62.01"));
+    assert_eq!(nace.iter().next().unwrap().code, "A");
+    assert_eq!(nace.children("A").count(), 3);
+}
+
+#[test]
+fn languages_have_codes() {
+    assert_eq!(Lang::from_code("FR"), Some(Lang::Fr));
+    assert_eq!(Lang::from_code("it"), None);
+    assert_eq!(Lang::De.code(), "de");
+}
+
+#[test]
+fn versions_display_as_years() {
+    assert_eq!(NutsVersion::V2016.to_string(), "2016");
+    assert_eq!(NutsVersion::V2021.to_string(), "2021");
+    assert_eq!(
+        serde_json::to_string(&NutsVersion::V2021).unwrap(),
+        "\"2021\""
+    );
+}
+
+#[test]
+fn old_nuts_codes_translate_to_2021() {
+    let reference = reference();
+    let cases = [
+        // Valid in 2021: itself, whatever the letter case.
+        ("DE212", Some("DE212")),
+        (" de212 ", Some("DE212")),
+        // Bulgaria, 2003 → 2006 relabelling.
+        ("BG111", Some("BG311")),
+        ("BG21", Some("BG41")),
+        // Germany: Brandenburg (2006 → 2010), Chemnitz merged, Sachsen-Anhalt (2016 → 2021).
+        ("DE411", Some("DE403")),
+        ("DED1", Some("DED4")),
+        ("DEE3B", Some("DEE04")),
+        // France, 2013 → 2016: Lyon's Rhône.
+        ("FR716", Some("FRK26")),
+        ("FR7", Some("FRK")),
+        // Greece: GR (2006) became EL; Attiki had one level-3 region until 2013, then seven.
+        ("GR300", Some("EL30")),
+        // Northern Ireland, 2016 → 2021.
+        ("UKN10", Some("UKN0A")),
+        // Croatia's HR04 was split in 2021 into HR02, HR05 and HR06.
+        ("HR04", Some("HR0")),
+        ("HR041", Some("HR050")),
+        // Mazowieckie was split in 2016.
+        ("PL12", Some("PL9")),
+        ("PL127", Some("PL911")),
+        // Extra-Regio.
+        ("DEZZZ", Some("DE")),
+        // Unknown.
+        ("XX123", None),
+        ("", None),
+    ];
+    for (code, expected) in cases {
+        assert_eq!(
+            reference.translate_nuts_to_2021(code).as_deref(),
+            expected,
+            "{code:?}"
+        );
+    }
+    let split = reference.nuts_translation("HR04").unwrap();
+    assert_eq!(split.method, NutsTranslationMethod::CommonAncestor);
+    assert!(reference.nuts_translation("DE212").is_none());
+}
+
+#[test]
+fn every_old_nuts_code_of_2016_translates() {
+    let reference = reference();
+    for region in reference.nuts(NutsVersion::V2016).iter() {
+        let translated = reference.translate_nuts_to_2021(&region.code);
+        assert!(
+            translated.is_some(),
+            "{} has no 2021 counterpart",
+            region.code
+        );
+    }
+}
