@@ -42,6 +42,11 @@ where
     Fut: Future<Output = ()>,
 {
     let Some(url) = postgres_url() else {
+        // CI sets CLUSTERHUB_REQUIRE_POSTGRES so that a missing server fails instead of skipping.
+        assert!(
+            std::env::var_os("CLUSTERHUB_REQUIRE_POSTGRES").is_none(),
+            "CLUSTERHUB_REQUIRE_POSTGRES is set but CLUSTERHUB_TEST_POSTGRES is not"
+        );
         eprintln!("CLUSTERHUB_TEST_POSTGRES is not set: PostgreSQL variant not run");
         return;
     };
