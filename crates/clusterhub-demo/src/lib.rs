@@ -1,1 +1,3 @@
-//! Placeholder; see ARCHITECTURE.md.
+//! Deterministic, realistic demo data for Clusterhub.
+
+mod vat;
