@@ -202,3 +202,148 @@ fn every_old_nuts_code_of_2016_translates() {
         );
     }
 }
+
+#[test]
+fn cities_lie_in_their_nuts_3_region() {
+    let reference = reference();
+    assert_eq!(reference.cities().len(), 24_443);
+    let cases = [
+        (2_867_714, "Munich", Some("DE212")),
+        (2_996_944, "Lyon", Some("FRK26")),
+        (2_988_507, "Paris", Some("FR101")),
+        (2_950_159, "Berlin", Some("DE300")),
+        (264_371, "Athens", Some("EL303")),
+        (2_643_743, "London", Some("UKI32")),
+        // Cádiz lies on a spit that the 1:10 million shapes leave out.
+        (2_520_600, "Cadiz", Some("ES612")),
+    ];
+    for (geonameid, name, nuts3) in cases {
+        let city = reference
+            .city(geonameid)
+            .unwrap_or_else(|| panic!("{name} is missing"));
+        assert_eq!(city.ascii, name);
+        assert_eq!(city.nuts3.as_deref(), nuts3, "{name}");
+    }
+    let nuts = reference.nuts(NutsVersion::V2021);
+    let countries = reference.countries();
+    for city in reference.cities() {
+        assert!(
+            countries.by_alpha2(&city.country).is_some(),
+            "{} has an unknown country",
+            city.name
+        );
+        if let Some(code) = &city.nuts3 {
+            let region = nuts
+                .get(code)
+                .unwrap_or_else(|| panic!("{} has an unknown region {code}", city.name));
+            assert_eq!(region.level, 3);
+        }
+    }
+    let kyiv = reference
+        .cities()
+        .iter()
+        .find(|city| city.ascii == "Kyiv")
+        .unwrap();
+    assert_eq!(kyiv.nuts3, None, "Ukraine has no NUTS regions");
+}
+
+#[test]
+fn fifty_one_cluster_categories_with_existing_nace_codes() {
+    let reference = reference();
+    let categories = reference.cluster_categories();
+    assert_eq!(categories.len(), usize::from(CLUSTER_CATEGORY_COUNT));
+    for (index, category) in categories.iter().enumerate() {
+        assert_eq!(usize::from(category.id), index + 1);
+        assert!(
+            !category.nace.is_empty(),
+            "{} has no NACE codes",
+            category.name_en
+        );
+        for code in &category.nace {
+            assert!(
+                reference.nace().get(code).is_some(),
+                "{} names unknown NACE {code}",
+                category.name_en
+            );
+        }
+        for lang in Lang::ALL {
+            assert!(!category.name(lang).is_empty());
+        }
+    }
+    let automotive = reference.cluster_category(4).unwrap();
+    assert_eq!(automotive.slug, "automotive");
+    assert_eq!(automotive.name(Lang::De), "Automobilindustrie");
+    assert!(reference.cluster_category(0).is_none());
+    assert!(reference.cluster_category(52).is_none());
+}
+
+#[test]
+fn nace_codes_find_their_cluster_categories() {
+    let reference = reference();
+    let ids = |code: &str| -> Vec<u8> {
+        reference
+            .cluster_categories_for_nace(code)
+            .iter()
+            .map(|category| category.id)
+            .collect()
+    };
+    // A class inside a mapped group, the mapped class itself, and a division spanning several.
+    assert_eq!(ids("10.11"), vec![28]);
+    assert_eq!(ids("21.20"), vec![5]);
+    assert_eq!(ids("30.30"), vec![1]);
+    assert_eq!(ids("10"), vec![2, 17, 18, 28]);
+    assert!(
+        ids("84.11").is_empty(),
+        "public administration is not a traded cluster"
+    );
+}
+
+#[test]
+fn relatedness_is_known_for_every_pair() {
+    let reference = reference();
+    for a in 1..=CLUSTER_CATEGORY_COUNT {
+        for b in 1..=CLUSTER_CATEGORY_COUNT {
+            assert!(reference.relatedness(a, b).is_some(), "{a}-{b}");
+        }
+    }
+    assert!(reference.relatedness(0, 1).is_none());
+    assert!(reference.relatedness(1, 52).is_none());
+    // Aerospace with itself, as published.
+    let own = reference.relatedness(1, 1).unwrap();
+    assert_eq!(
+        (own.cr_all_pc, own.cr_io_pc, own.cr_occ_pc, own.cr_lc_pc),
+        (99, 99, 99, 63)
+    );
+    // Apparel's closest relatives include leather and textiles (and, as published, printing first).
+    let related: Vec<u8> = reference
+        .related_categories(3)
+        .iter()
+        .take(5)
+        .map(|(category, _)| category.id)
+        .collect();
+    assert_eq!(related.first(), Some(&39));
+    assert!(
+        related.contains(&26) && related.contains(&42),
+        "{related:?}"
+    );
+}
+
+#[test]
+fn vocabularies_have_labels_in_every_language() {
+    let reference = reference();
+    assert_eq!(reference.emerging_industries().len(), 10);
+    assert_eq!(reference.technology_fields().len(), 16);
+    assert_eq!(reference.s3_priority_areas().len(), 8);
+    let blue = reference
+        .emerging_industries()
+        .iter()
+        .find(|term| term.id == "blue_growth_industries")
+        .unwrap();
+    assert_eq!(blue.label(Lang::Fr), "Industries de la croissance bleue");
+    let ai = reference
+        .technology_fields()
+        .iter()
+        .find(|term| term.id == "artificial_intelligence")
+        .unwrap();
+    assert_eq!(ai.label(Lang::De), "Künstliche Intelligenz");
+}
