@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 pub mod field {
     pub const EXTERNAL_KEY: &str = "external_key";
     pub const KIND: &str = "kind";
+    pub const LANGUAGE: &str = "language";
     pub const NAMES: &str = "names";
     pub const DESCRIPTION: &str = "description";
     pub const WEBSITE: &str = "website";
@@ -48,6 +49,7 @@ pub mod field {
     pub const ALL: &[&str] = &[
         EXTERNAL_KEY,
         KIND,
+        LANGUAGE,
         NAMES,
         DESCRIPTION,
         WEBSITE,

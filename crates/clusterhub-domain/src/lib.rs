@@ -23,7 +23,7 @@ mod money;
 mod nace;
 mod nuts;
 mod org_type;
-// mod organisation;
+mod organisation;
 mod pic;
 mod sme;
 mod terms;
@@ -41,7 +41,11 @@ pub use money::{Currency, CurrencyError, Money, MoneyError};
 pub use nace::{NaceCode, NaceError};
 pub use nuts::{NutsCode, NutsError};
 pub use org_type::{OrgType, OrgTypeError};
-// pub use organisation::{MemberCounts, Organisation, OrganisationDraft, OrganisationRecord};
+pub use organisation::{
+    CITY_MAX_CHARS, DESCRIPTION_MAX_CHARS, EARLIEST_FOUNDING_YEAR, ESCP_MAX_CHARS, MAX_LIST_ITEMS,
+    MAX_OFFERS, MemberCounts, NAME_MAX_CHARS, OFFER_MAX_CHARS, Organisation, OrganisationDraft,
+    OrganisationRecord,
+};
 pub use pic::{Pic, PicError};
 pub use sme::{SmeStatus, SmeStatusError};
 pub use terms::{ClusterCategoryId, EmergingIndustry, S3PriorityArea, TechnologyField, TermError};

@@ -263,7 +263,7 @@ fn separator_of(character: char) -> Option<Separator> {
 /// it groups thousands; when it appears once, it is the decimal separator, except when exactly
 /// three digits follow it and what comes before is a valid first group ("1.250" and "12,500" are
 /// thousands, since amounts have at most 2 decimals). Spaces and apostrophes only group.
-fn parse_cents(text: &str) -> Result<i64, MoneyError> {
+pub(crate) fn parse_cents(text: &str) -> Result<i64, MoneyError> {
     let text = text.trim();
     let (negative, unsigned) = match text.chars().next() {
         Some('-' | '−') => (
