@@ -3,7 +3,15 @@
 Inputs (all under data/reference/nuts):
   NUTS_2016.csv, NUTS_2021.csv                 codes with Latin and national names;
   NUTS_RG_10M_2021_4326_LEVL_{0..3}.topojson   feature properties carry `centroid` (lon, lat);
-  nuts_recoded.json                            per version step, a map NEW code -> OLD code.
+  nuts_recoded.json                            per version step, a map NEW code -> OLD code;
+  nuts_recoded_supplement.json                 the same for changes missing from nuts_recoded.json
+                                               that the cohesion-policy tables need (written by
+                                               hand from the NUTS 2010 and 2013 regulations:
+                                               Guadeloupe FR91 became FRA1 in 2013 (without
+                                               Saint-Martin and Saint-Barthélemy, which is why
+                                               the file leaves it out), Inner and Outer London UKI1,
+                                               UKI2 were split into UKI3..UKI7 in 2013, Cheshire
+                                               UKD2 and Merseyside UKD5 became UKD6, UKD7 in 2010).
 
 Outputs (under data/reference/nuts):
   nuts_regions_2016.csv, nuts_regions_2021.csv
@@ -84,28 +92,45 @@ def write_regions(version, rows, centroids):
     print(f"{path}: {len(rows)} regions")
 
 
+def read_steps():
+    """The relabelling steps, oldest first, with the supplement merged in."""
+    with open(os.path.join(NUTS_DIR, "nuts_recoded.json"), encoding="utf-8") as handle:
+        steps = json.load(handle)
+    with open(os.path.join(NUTS_DIR, "nuts_recoded_supplement.json"), encoding="utf-8") as handle:
+        supplement = json.load(handle)
+    by_period = {(step["from"], step["to"]): step for step in steps}
+    for extra in supplement:
+        step = by_period[(extra["from"], extra["to"])]
+        for new_code, old_code in extra["newIdToOldId"].items():
+            assert new_code not in step["newIdToOldId"], f"{new_code} is already in nuts_recoded.json"
+            step["newIdToOldId"][new_code] = old_code
+    steps.sort(key=lambda step: int(step["from"]))
+    return steps
+
+
 def longest_common_prefix(codes):
     prefix = os.path.commonprefix(sorted(codes))
     return prefix
 
 
 def derive_translation(nuts_2016, nuts_2021):
-    with open(os.path.join(NUTS_DIR, "nuts_recoded.json"), encoding="utf-8") as handle:
-        steps = json.load(handle)
-    steps.sort(key=lambda step: int(step["from"]))
+    steps = read_steps()
     old_to_new = []
     for step in steps:
-        inverse = {}
+        successors = {}
         for new_code, old_code in step["newIdToOldId"].items():
-            assert old_code not in inverse, f"{step['from']}: {old_code} has several successors"
-            inverse[old_code] = new_code
-        old_to_new.append((step["from"], step["to"], inverse))
+            successors.setdefault(old_code, []).append(new_code)
+        # A code with one successor was relabelled; one with several was split, and is left to
+        # the common-ancestor rule below.
+        inverse = {old: news[0] for old, news in successors.items() if len(news) == 1}
+        split = {old: news for old, news in successors.items() if len(news) > 1}
+        old_to_new.append((step["from"], step["to"], inverse, split))
 
     # Every code known to have existed in some version: 2016 and 2021 codes, both sides of every
     # relabelling, and (since NUTS is hierarchical) every prefix of those of at least two letters.
     known = set(nuts_2016) | set(nuts_2021)
-    for _, _, inverse in old_to_new:
-        known |= set(inverse) | set(inverse.values())
+    for step in steps:
+        known |= set(step["newIdToOldId"]) | set(step["newIdToOldId"].values())
     for code in list(known):
         for length in range(2, len(code)):
             known.add(code[:length])
@@ -120,14 +145,14 @@ def derive_translation(nuts_2016, nuts_2021):
     known |= extra_regio
 
     def chain_from(code, first_step):
-        for _, _, inverse in old_to_new[first_step:]:
+        for _, _, inverse, _ in old_to_new[first_step:]:
             code = inverse.get(code, code)
         return code
 
     def by_relabelling(code):
         """The 2021 code reached by following relabellings, or None."""
         results = []
-        for index, (_, _, inverse) in enumerate(old_to_new):
+        for index, (_, _, inverse, _) in enumerate(old_to_new):
             if code in inverse:
                 result = chain_from(code, index)
                 if result in nuts_2021:
@@ -157,6 +182,12 @@ def derive_translation(nuts_2016, nuts_2021):
             return result, "recoded"
         targets = set()
         any_resolved = False
+        for _, _, _, split in old_to_new:
+            for successor in split.get(code, []):
+                found = downwards(successor)
+                if found is not None:
+                    any_resolved = True
+                    targets.add(found[0])
         for descendant in (other for other in known if other.startswith(code) and len(other) == len(code) + 1):
             found = downwards(descendant)
             if found is not None:

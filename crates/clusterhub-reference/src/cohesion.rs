@@ -194,12 +194,42 @@ impl CohesionTable {
             });
         }
 
+        // Each listed region's NUTS 2021 counterpart (itself, relabelled, or the common ancestor
+        // of what it was split into), with the categories of every listed region behind it.
+        let mut categories_by_translation: HashMap<(CohesionPeriod, String), Vec<RegionCategory>> =
+            HashMap::new();
+        for ((period, code), &category) in &listed {
+            let translated = if nuts.nuts_2021.contains(code) {
+                Some(code.clone())
+            } else {
+                nuts.translations
+                    .get(code)
+                    .and_then(|translation| translation.nuts_2021.clone())
+            };
+            if let Some(translated) = translated {
+                categories_by_translation
+                    .entry((*period, translated))
+                    .or_default()
+                    .push(category);
+            }
+        }
+
         let mut category_by_nuts_2021 = HashMap::new();
         for period in CohesionPeriod::ALL {
             for region in nuts.nuts_2021.at_level(3) {
                 let chain =
                     codes_back_in_time(&region.code, nuts.steps, period.steps_back_from_2021());
-                if let Some(category) = category_of_chain(&listed, period, &chain) {
+                let category = category_of_chain(&listed, period, &chain)
+                    .or_else(|| {
+                        category_of_translated_ancestor(
+                            &categories_by_translation,
+                            period,
+                            nuts.nuts_2021,
+                            &region.code,
+                        )
+                    })
+                    .or_else(|| category_of_level_1(&listed, period, &chain));
+                if let Some(category) = category {
                     category_by_nuts_2021.insert((period, region.code.clone()), category);
                 }
             }
@@ -258,20 +288,45 @@ fn codes_back_in_time(code_2021: &str, steps: &[RecodingStep], step_count: usize
 }
 
 /// The category of a level-3 region from its codes over time: the first listed level-2 prefix,
-/// oldest version first; failing that, the category shared by every listed region of the same
-/// level-1 prefix (which covers NUTS 2016's Northern Irish codes UKN10..UKN16 under UKN0).
+/// oldest version first.
 fn category_of_chain(
     listed: &HashMap<(CohesionPeriod, String), RegionCategory>,
     period: CohesionPeriod,
     chain: &[String],
 ) -> Option<RegionCategory> {
-    for code in chain {
-        if let Some(prefix) = code.get(..4)
-            && let Some(&category) = listed.get(&(period, prefix.to_owned()))
-        {
-            return Some(category);
-        }
-    }
+    chain.iter().find_map(|code| {
+        let prefix = code.get(..4)?;
+        listed.get(&(period, prefix.to_owned())).copied()
+    })
+}
+
+/// The category of a level-3 region from the listed regions whose NUTS 2021 counterpart is its
+/// nearest ancestor (a region whose sub-regions were reorganised, such as DED1 Chemnitz, which
+/// became DED4 with new districts), when they all agree.
+fn category_of_translated_ancestor(
+    categories_by_translation: &HashMap<(CohesionPeriod, String), Vec<RegionCategory>>,
+    period: CohesionPeriod,
+    nuts_2021: &NutsTable,
+    code: &str,
+) -> Option<RegionCategory> {
+    let categories = nuts_2021
+        .ancestors(code)
+        .into_iter()
+        .find_map(|ancestor| categories_by_translation.get(&(period, ancestor.code.clone())))?;
+    let first = *categories.first()?;
+    categories
+        .iter()
+        .all(|&other| other == first)
+        .then_some(first)
+}
+
+/// The category shared by every listed region of the same level-1 prefix as one of the codes
+/// (which covers NUTS 2016's Northern Irish codes UKN10..UKN16 under UKN0).
+fn category_of_level_1(
+    listed: &HashMap<(CohesionPeriod, String), RegionCategory>,
+    period: CohesionPeriod,
+    chain: &[String],
+) -> Option<RegionCategory> {
     for code in chain {
         let Some(prefix) = code.get(..3) else {
             continue;

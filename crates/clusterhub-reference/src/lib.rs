@@ -29,7 +29,6 @@ pub use terms::Term;
 
 use clusters::RelatednessMatrix;
 use cohesion::{CohesionTable, NutsContext};
-use nuts::RecodingStep;
 
 /// Embeds a file of the repository's `data/` folder as text.
 macro_rules! data_file {
@@ -41,15 +40,17 @@ macro_rules! data_file {
     };
 }
 
-struct EmbeddedFile {
-    name: &'static str,
-    text: &'static str,
+pub(crate) struct EmbeddedFile {
+    pub(crate) name: &'static str,
+    pub(crate) text: &'static str,
 }
 
 const NUTS_2016: EmbeddedFile = data_file!("reference/nuts/nuts_regions_2016.csv");
 const NUTS_2021: EmbeddedFile = data_file!("reference/nuts/nuts_regions_2021.csv");
 const NUTS_TO_2021: EmbeddedFile = data_file!("reference/nuts/nuts_to_2021.csv");
 const NUTS_RECODED: EmbeddedFile = data_file!("reference/nuts/nuts_recoded.json");
+const NUTS_RECODED_SUPPLEMENT: EmbeddedFile =
+    data_file!("reference/nuts/nuts_recoded_supplement.json");
 const NACE: EmbeddedFile = data_file!("reference/nace/nace2.csv");
 const COUNTRIES: EmbeddedFile = data_file!("reference/countries/countries.csv");
 const CITIES: EmbeddedFile = data_file!("reference/geo/cities.csv");
@@ -155,15 +156,7 @@ impl Reference {
         let nuts_2021 = NutsTable::parse(NutsVersion::V2021, NUTS_2021.name, NUTS_2021.text)?;
         let nuts_translations =
             nuts::parse_translations(NUTS_TO_2021.name, NUTS_TO_2021.text, &nuts_2021)?;
-        let mut steps: Vec<RecodingStep> = serde_json::from_str(NUTS_RECODED.text)
-            .map_err(|error| ReferenceError::invalid(NUTS_RECODED.name, error.to_string()))?;
-        steps.sort_by(|left, right| left.from.cmp(&right.from));
-        if steps.last().is_none_or(|step| step.to != "2021") {
-            return Err(ReferenceError::invalid(
-                NUTS_RECODED.name,
-                "the last step must end in 2021".to_owned(),
-            ));
-        }
+        let steps = nuts::parse_recoding_steps(&NUTS_RECODED, &NUTS_RECODED_SUPPLEMENT)?;
         let nace = NaceTable::parse(NACE.name, NACE.text)?;
         let countries = Countries::parse(COUNTRIES.name, COUNTRIES.text)?;
         let cities = cities::parse_cities(CITIES.name, CITIES.text)?;

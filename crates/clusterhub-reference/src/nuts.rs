@@ -5,8 +5,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::ReferenceError;
 use crate::csv_text::read_rows;
+use crate::{EmbeddedFile, ReferenceError};
 
 /// A version of the NUTS classification that the platform carries in full.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -331,6 +331,46 @@ pub(crate) struct RecodingStep {
     pub(crate) to: String,
     #[serde(rename = "newIdToOldId")]
     pub(crate) old_code_by_new_code: HashMap<String, String>,
+}
+
+/// Reads the relabelling steps of `nuts_recoded.json`, merges in the hand-written supplement
+/// (changes the file lacks, see `data/README.md`) and returns them oldest first.
+pub(crate) fn parse_recoding_steps(
+    recoded: &EmbeddedFile,
+    supplement: &EmbeddedFile,
+) -> Result<Vec<RecodingStep>, ReferenceError> {
+    let mut steps: Vec<RecodingStep> = serde_json::from_str(recoded.text)
+        .map_err(|error| ReferenceError::invalid(recoded.name, error.to_string()))?;
+    let extra_steps: Vec<RecodingStep> = serde_json::from_str(supplement.text)
+        .map_err(|error| ReferenceError::invalid(supplement.name, error.to_string()))?;
+    for extra in extra_steps {
+        let step = steps
+            .iter_mut()
+            .find(|step| step.from == extra.from && step.to == extra.to)
+            .ok_or_else(|| {
+                ReferenceError::invalid(
+                    supplement.name,
+                    format!("no step {}-{}", extra.from, extra.to),
+                )
+            })?;
+        for (new_code, old_code) in extra.old_code_by_new_code {
+            if step.old_code_by_new_code.contains_key(&new_code) {
+                return Err(ReferenceError::invalid(
+                    supplement.name,
+                    format!("{new_code} is already recoded"),
+                ));
+            }
+            step.old_code_by_new_code.insert(new_code, old_code);
+        }
+    }
+    steps.sort_by(|left, right| left.from.cmp(&right.from));
+    if steps.last().is_none_or(|step| step.to != "2021") {
+        return Err(ReferenceError::invalid(
+            recoded.name,
+            "the last step must end in 2021".to_owned(),
+        ));
+    }
+    Ok(steps)
 }
 
 /// Normalises a code as users and files write it: trimmed and in capitals.

@@ -347,3 +347,129 @@ fn vocabularies_have_labels_in_every_language() {
         .unwrap();
     assert_eq!(ai.label(Lang::De), "Künstliche Intelligenz");
 }
+
+#[test]
+fn every_transcribed_cohesion_code_resolves() {
+    let reference = reference();
+    let nuts_2016 = reference.nuts(NutsVersion::V2016);
+    let regions_2021_27 = reference.cohesion_regions(CohesionPeriod::P2021_2027);
+    assert_eq!(regions_2021_27.len(), 240);
+    for region in &regions_2021_27 {
+        assert_eq!(
+            nuts_2016.get(&region.nuts).map(|found| found.level),
+            Some(2),
+            "{}",
+            region.nuts
+        );
+    }
+    let regions_2014_20 = reference.cohesion_regions(CohesionPeriod::P2014_2020);
+    assert_eq!(regions_2014_20.len(), 274);
+    for region in &regions_2014_20 {
+        assert!(
+            reference.translate_nuts_to_2021(&region.nuts).is_some(),
+            "{}",
+            region.nuts
+        );
+    }
+    // The counts the Commission published: 71 less developed regions plus Mayotte, 51 transition.
+    let count = |category| {
+        regions_2014_20
+            .iter()
+            .filter(|region| region.category == category)
+            .count()
+    };
+    assert_eq!(
+        (
+            count(RegionCategory::LessDeveloped),
+            count(RegionCategory::Transition),
+            count(RegionCategory::MoreDeveloped)
+        ),
+        (72, 51, 151)
+    );
+}
+
+#[test]
+fn every_eu_region_of_2021_has_a_category_in_each_period() {
+    let reference = reference();
+    let nuts = reference.nuts(NutsVersion::V2021);
+    let countries = reference.countries();
+    for region in nuts.at_level(3) {
+        let member_now = countries
+            .by_eu_code(&region.country)
+            .is_some_and(|country| country.eu_member);
+        let member_in_2014 = member_now || region.country == "UK";
+        let category_2021 = reference.region_category(CohesionPeriod::P2021_2027, &region.code);
+        let category_2014 = reference.region_category(CohesionPeriod::P2014_2020, &region.code);
+        assert_eq!(
+            category_2021.is_some(),
+            member_now,
+            "2021-2027 {}",
+            region.code
+        );
+        assert_eq!(
+            category_2014.is_some(),
+            member_in_2014,
+            "2014-2020 {}",
+            region.code
+        );
+    }
+}
+
+#[test]
+fn known_cohesion_categories() {
+    use CohesionPeriod::{P2014_2020, P2021_2027};
+    use RegionCategory::{LessDeveloped, MoreDeveloped, Transition};
+    let reference = reference();
+    let cases = [
+        (P2021_2027, "BG31", Some(LessDeveloped)),
+        (P2021_2027, "DE11", Some(MoreDeveloped)),
+        (P2021_2027, "DE212", Some(MoreDeveloped)),
+        // Andalucía fell below 75 % for 2021–2027; it was a transition region in 2014–2020.
+        (P2021_2027, "ES61", Some(LessDeveloped)),
+        (P2014_2020, "ES61", Some(Transition)),
+        (P2021_2027, "ITF1", Some(Transition)),
+        (P2021_2027, "EL30", Some(Transition)),
+        (P2014_2020, "EL30", Some(MoreDeveloped)),
+        // Croatia is listed under NUTS 2016 (HR04); its 2021 regions inherit the category.
+        (P2021_2027, "HR05", Some(LessDeveloped)),
+        (P2021_2027, "HR050", Some(LessDeveloped)),
+        // Decision 2014/99/EU used NUTS 2006: Greek, Italian, German and French codes have since
+        // changed, and the lookup follows them back.
+        (P2014_2020, "EL51", Some(LessDeveloped)),
+        (P2014_2020, "ITH5", Some(MoreDeveloped)),
+        (P2014_2020, "DED4", Some(Transition)),
+        (P2014_2020, "DED5", Some(MoreDeveloped)),
+        (P2014_2020, "FRY1", Some(LessDeveloped)),
+        (P2014_2020, "FRE1", Some(Transition)),
+        (P2014_2020, "FRE2", Some(Transition)),
+        (P2014_2020, "UKN0", Some(Transition)),
+        (P2014_2020, "UKN0A", Some(Transition)),
+        (P2014_2020, "UKD71", Some(Transition)),
+        (P2014_2020, "PL91", Some(MoreDeveloped)),
+        (P2014_2020, "PL92", Some(MoreDeveloped)),
+        (P2021_2027, "PL92", Some(LessDeveloped)),
+        // Ireland's 2016 regions straddle the 2006 ones: IE063 (Midland) was in Border, Midland
+        // and Western, IE061 (Dublin) in Southern and Eastern; both were more developed.
+        (P2014_2020, "IE06", Some(MoreDeveloped)),
+        // Outside the EU, or not a region.
+        (P2021_2027, "UKI3", None),
+        (P2021_2027, "CH01", None),
+        (P2021_2027, "DE1", None),
+        (P2021_2027, "XX99", None),
+        // Older codes are translated first.
+        (P2021_2027, "FR716", Some(MoreDeveloped)),
+    ];
+    for (period, code, expected) in cases {
+        assert_eq!(
+            reference.region_category(period, code),
+            expected,
+            "{period:?} {code}"
+        );
+    }
+    assert!(reference.cohesion_source(P2014_2020).contains("2014/99/EU"));
+    assert!(
+        reference
+            .cohesion_source(P2021_2027)
+            .contains("(EU) 2021/1130")
+    );
+}
