@@ -130,6 +130,13 @@ impl Email {
                     EmailError::Invalid(other.to_string().trim_end_matches('.').to_lowercase())
                 }
             })?;
+        if !address
+            .domain()
+            .bytes()
+            .any(|byte| byte.is_ascii_uppercase())
+        {
+            return Ok(Self(address.into()));
+        }
         let normalised = format!(
             "{}@{}",
             address.local_part(),

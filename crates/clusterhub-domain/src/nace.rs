@@ -262,6 +262,26 @@ mod tests {
     }
 
     #[test]
+    fn every_activity_of_the_reference_table_parses_in_each_form() {
+        for activity in Reference::get().nace().iter() {
+            let code = NaceCode::parse(&activity.code).unwrap();
+            assert_eq!(
+                (code.as_str(), code.level()),
+                (activity.code.as_str(), activity.level)
+            );
+            if activity.level > 1 {
+                let undotted = activity.code.replace('.', "");
+                assert_eq!(NaceCode::parse(&undotted).unwrap(), code, "{undotted}");
+                let section = code.section().as_str().to_owned();
+                assert_eq!(
+                    NaceCode::parse(&format!("{section}{}", activity.code)).unwrap(),
+                    code
+                );
+            }
+        }
+    }
+
+    #[test]
     fn knows_its_hierarchy_and_labels() {
         let class = NaceCode::parse("62.01").unwrap();
         assert_eq!(class.level(), 4);

@@ -358,6 +358,20 @@ mod tests {
     }
 
     #[test]
+    fn every_region_of_the_reference_tables_parses_and_has_a_country() {
+        for version in NutsVersion::ALL {
+            for region in Reference::get().nuts(version).iter() {
+                let code = NutsCode::parse_in(&region.code.to_lowercase(), version).unwrap();
+                assert_eq!(
+                    (code.as_str(), code.level()),
+                    (region.code.as_str(), region.level)
+                );
+                assert_eq!(code.country().eu_code(), region.country, "{}", region.code);
+            }
+        }
+    }
+
+    #[test]
     fn a_profile_region_is_of_level_1_to_3() {
         assert_eq!(NutsCode::parse_region("DE"), Err(NutsError::WholeCountry));
         assert_eq!(NutsCode::parse_region("DE2").unwrap().level(), 1);

@@ -488,11 +488,10 @@ fn check_cluster_fields(
         }
     }
     if let Some(label) = &draft.label {
-        let value = format!("{} {}", label.level.slug(), label.awarded);
         if !is_cluster {
             errors.push(FieldError::new(
                 field::LABEL,
-                &value,
+                label.level.slug(),
                 "cluster management excellence labels are awarded to cluster organisations only",
             ));
         }
@@ -512,7 +511,11 @@ fn check_cluster_fields(
 /// Lists are written in one text: codes separated by `;`, `|` or line breaks (country lists also
 /// by `,`), and offers and requests one per line or separated by `|`. NACE codes are never split
 /// on `,`, because "62,01" is how a decimal comma writes 62.01.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+///
+/// It deserialises borrowing its texts, straight from a CSV row with headers named like the fields
+/// (missing columns are empty); from JSON only when no text holds an escape sequence.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct OrganisationRecord<'a> {
     pub external_key: &'a str,
     pub kind: &'a str,
@@ -521,8 +524,10 @@ pub struct OrganisationRecord<'a> {
     pub name: &'a str,
     pub description: &'a str,
     /// Names in other languages: (ISO 639-1 code, name).
+    #[serde(borrow)]
     pub other_names: Vec<(&'a str, &'a str)>,
     /// Descriptions in other languages: (ISO 639-1 code, description).
+    #[serde(borrow)]
     pub other_descriptions: Vec<(&'a str, &'a str)>,
     pub website: &'a str,
     pub email: &'a str,
@@ -1242,6 +1247,17 @@ mod tests {
         let inconsistent = serde_json::to_string(&draft).unwrap();
         let error = serde_json::from_str::<Organisation>(&inconsistent).unwrap_err();
         assert!(error.to_string().contains("not in Germany"), "{error}");
+    }
+
+    #[test]
+    fn a_record_deserialises_borrowing_its_texts() {
+        let json = r#"{"external_key": "k1", "kind": "sme", "name": "Acme", "country": "el",
+            "other_names": [["fr", "Acmé"]]}"#;
+        let record: OrganisationRecord<'_> = serde_json::from_str(json).unwrap();
+        assert_eq!((record.name, record.vat), ("Acme", ""));
+        let organisation = record.parse(TODAY).unwrap();
+        assert_eq!(organisation.country.as_str(), "GR");
+        assert_eq!(organisation.names.get(Language::Fr), Some("Acmé"));
     }
 
     #[test]
