@@ -7,6 +7,7 @@
 //! timestamps are RFC 3339 text in UTC, money is integer cents, lists are JSON text.
 
 mod error;
+mod from_domain;
 mod organisations;
 mod projects;
 mod time_text;
