@@ -345,3 +345,72 @@ fn category_of_level_1(
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn step(from: &str, to: &str, pairs: &[(&str, &str)]) -> RecodingStep {
+        RecodingStep {
+            from: from.to_owned(),
+            to: to.to_owned(),
+            old_code_by_new_code: pairs
+                .iter()
+                .map(|(new, old)| ((*new).to_owned(), (*old).to_owned()))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn follows_codes_back_in_time_oldest_first() {
+        let steps = [
+            step("2013", "2016", &[("FRK26", "FR716")]),
+            step("2016", "2021", &[]),
+        ];
+        assert_eq!(
+            codes_back_in_time("FRK26", &steps, 2),
+            vec!["FR716", "FRK26", "FRK26"]
+        );
+        assert_eq!(
+            codes_back_in_time("FRK26", &steps, 1),
+            vec!["FRK26", "FRK26"]
+        );
+    }
+
+    #[test]
+    fn level_1_fallback_needs_agreement() {
+        let period = CohesionPeriod::P2014_2020;
+        let mut listed = HashMap::new();
+        listed.insert((period, "UKN0".to_owned()), RegionCategory::Transition);
+        let chain = vec!["UKN10".to_owned()];
+        assert_eq!(category_of_chain(&listed, period, &chain), None);
+        assert_eq!(
+            category_of_level_1(&listed, period, &chain),
+            Some(RegionCategory::Transition)
+        );
+        listed.insert((period, "UKN1".to_owned()), RegionCategory::MoreDeveloped);
+        assert_eq!(
+            category_of_chain(&listed, period, &chain),
+            Some(RegionCategory::MoreDeveloped)
+        );
+        listed.insert((period, "UKN2".to_owned()), RegionCategory::LessDeveloped);
+        let other_chain = vec!["UKN30".to_owned()];
+        assert_eq!(category_of_level_1(&listed, period, &other_chain), None);
+    }
+
+    #[test]
+    fn periods_and_categories_round_trip_through_text() {
+        for period in CohesionPeriod::ALL {
+            assert_eq!(CohesionPeriod::parse(period.as_str()), Some(period));
+        }
+        assert_eq!(
+            RegionCategory::parse("transition"),
+            Some(RegionCategory::Transition)
+        );
+        assert_eq!(RegionCategory::parse("rich"), None);
+        assert_eq!(
+            serde_json::to_string(&CohesionPeriod::P2021_2027).unwrap(),
+            "\"2021-2027\""
+        );
+    }
+}

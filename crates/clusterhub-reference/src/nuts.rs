@@ -377,3 +377,40 @@ pub(crate) fn parse_recoding_steps(
 pub(crate) fn normalise_code(code: &str) -> String {
     code.trim().to_ascii_uppercase()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEADER: &str = "code,level,parent,country,name,name_national,lon,lat\n";
+
+    fn parse(rows: &str) -> Result<NutsTable, ReferenceError> {
+        NutsTable::parse(NutsVersion::V2021, "test.csv", &format!("{HEADER}{rows}"))
+    }
+
+    #[test]
+    fn builds_the_hierarchy_in_code_order() {
+        let table = parse("DE1,1,DE,DE,Baden,Baden,9,48\nDE,0,,DE,Deutschland,Deutschland,10,51\n")
+            .unwrap();
+        let codes: Vec<&str> = table.iter().map(|region| region.code.as_str()).collect();
+        assert_eq!(codes, vec!["DE", "DE1"]);
+        assert_eq!(table.get("DE1").unwrap().centroid, Some((9.0, 48.0)));
+        assert_eq!(table.children("DE").count(), 1);
+        assert_eq!(table.ancestors("DE1").len(), 2);
+    }
+
+    #[test]
+    fn rejects_a_missing_parent_a_wrong_level_and_duplicates() {
+        assert!(parse("DE1,1,DE,DE,Baden,Baden,,\n").is_err());
+        assert!(parse("DE,0,,DE,Deutschland,Deutschland,,\nDE1,2,DE,DE,Baden,Baden,,\n").is_err());
+        assert!(
+            parse("DE,0,,DE,Deutschland,Deutschland,,\nDE,0,,DE,Deutschland,Deutschland,,\n")
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn normalises_codes() {
+        assert_eq!(normalise_code(" de21a "), "DE21A");
+    }
+}
