@@ -262,9 +262,15 @@ fn separator_of(character: char) -> Option<Separator> {
 /// decimal separator and the other groups thousands; when only one of them appears several times,
 /// it groups thousands; when it appears once, it is the decimal separator, except when exactly
 /// three digits follow it and what comes before is a valid first group ("1.250" and "12,500" are
-/// thousands, since amounts have at most 2 decimals). Spaces and apostrophes only group.
+/// thousands, since amounts have at most 2 decimals). Spaces and apostrophes only group. A
+/// trailing ",-" or ".-" stands for no cents.
 pub(crate) fn parse_cents(text: &str) -> Result<i64, MoneyError> {
     let text = text.trim();
+    // "1.250,-" and "1'250.-" are how German and Swiss writers show an amount without cents.
+    let text = text
+        .strip_suffix(",-")
+        .or_else(|| text.strip_suffix(".-"))
+        .unwrap_or(text);
     let (negative, unsigned) = match text.chars().next() {
         Some('-' | '−') => (
             true,
@@ -435,6 +441,8 @@ mod tests {
         check("− 3", Ok(-300));
         check("+3", Ok(300));
         check("0.29", Ok(29));
+        check("1.250,-", Ok(125_000));
+        check("1'250.-", Ok(125_000));
         check("9223372036854775.80", Ok(922_337_203_685_477_580));
     }
 

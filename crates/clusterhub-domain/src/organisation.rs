@@ -508,8 +508,8 @@ fn check_cluster_fields(
 /// The texts of one profile as an import row or a form gives them. An empty text means "not
 /// given".
 ///
-/// Lists are written in one text: codes separated by `;`, `|` or line breaks (country lists also
-/// by `,`), and offers and requests one per line or separated by `|`. NACE codes are never split
+/// Lists are written in one text: codes separated by `;`, `|` or line breaks (lists of countries
+/// and of sector numbers also by `,`), and offers and requests one per line or separated by `|`. NACE codes are never split
 /// on `,`, because "62,01" is how a decimal comma writes 62.01.
 ///
 /// It deserialises borrowing its texts, straight from a CSV row with headers named like the fields
@@ -566,7 +566,7 @@ pub struct OrganisationRecord<'a> {
 
 /// Separators of lists of codes and keys.
 const CODE_SEPARATORS: &[char] = &[';', '|', '\n', '\r'];
-/// Separators of lists of country codes, which never contain a comma.
+/// Separators of lists of country codes and of numbers, which never contain a comma.
 const COUNTRY_SEPARATORS: &[char] = &[';', '|', ',', '\n', '\r'];
 /// Separators of offers and requests, which are prose.
 const TEXT_SEPARATORS: &[char] = &['|', '\n', '\r'];
@@ -627,10 +627,20 @@ impl OrganisationRecord<'_> {
         };
         let turnover = reader.optional(field::TURNOVER, self.turnover, parse_amount);
         let balance_sheet = reader.optional(field::BALANCE_SHEET, self.balance_sheet, parse_amount);
+        // Category names contain commas, so a comma separates only a list of numbers.
+        let only_numbers = self
+            .sectors
+            .bytes()
+            .all(|byte| byte.is_ascii_digit() || b" ,;|\r\n".contains(&byte));
+        let sector_separators = if only_numbers {
+            COUNTRY_SEPARATORS
+        } else {
+            CODE_SEPARATORS
+        };
         let sectors = reader.list(
             field::SECTORS,
             self.sectors,
-            CODE_SEPARATORS,
+            sector_separators,
             ClusterCategoryId::parse,
         );
         let nace = reader.list(field::NACE, self.nace, CODE_SEPARATORS, NaceCode::parse);
@@ -797,6 +807,17 @@ impl FieldReader<'_> {
         primary_text: &str,
         others: &[(&str, &str)],
     ) -> Option<LocalisedText> {
+        if primary_text.trim().is_empty() {
+            self.errors.push(FieldError::new(
+                name,
+                primary_text,
+                format!(
+                    "required, in the primary language ({})",
+                    primary.english_name()
+                ),
+            ));
+            return None;
+        }
         let mut localised =
             self.read(name, primary_text, |text| LocalisedText::new(primary, text))?;
         for (language_code, text) in others {
@@ -919,7 +940,7 @@ mod tests {
             turnover: "1 250 000,50",
             balance_sheet: "",
             currency: "",
-            sectors: "1; 12",
+            sectors: "1, 12",
             nace: "72.19 | 2660",
             technologies: "",
             s3_areas: "",
@@ -1045,6 +1066,10 @@ mod tests {
                 field::COUNTRY,
                 field::NAMES
             ]
+        );
+        assert_eq!(
+            errors[3].reason,
+            "required, in the primary language (English)"
         );
     }
 

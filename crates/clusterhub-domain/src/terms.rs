@@ -48,7 +48,7 @@ fn loosely_equal(text: &str, candidate: &str) -> bool {
 /// Lists the identifiers of a vocabulary for an error message, or says where to find them when
 /// there are too many to read.
 fn known_identifiers<'a>(identifiers: impl ExactSizeIterator<Item = &'a str>) -> String {
-    if identifiers.len() > 15 {
+    if identifiers.len() > 20 {
         return "see the reference list of the platform".to_owned();
     }
     identifiers.collect::<Vec<_>>().join(", ")
