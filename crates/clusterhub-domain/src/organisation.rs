@@ -126,6 +126,48 @@ pub struct OrganisationDraft {
     pub member_of: Vec<ExternalKey>,
 }
 
+impl OrganisationDraft {
+    /// A draft with the required fields and every optional field empty.
+    pub fn new(
+        external_key: ExternalKey,
+        kind: OrgType,
+        names: LocalisedText,
+        country: CountryCode,
+    ) -> Self {
+        Self {
+            external_key,
+            kind,
+            names,
+            description: None,
+            website: None,
+            email: None,
+            pic: None,
+            vat: None,
+            country,
+            nuts: None,
+            city: None,
+            location: None,
+            founded: None,
+            staff: None,
+            turnover: None,
+            balance_sheet: None,
+            sectors: Vec::new(),
+            nace: Vec::new(),
+            technologies: Vec::new(),
+            s3_areas: Vec::new(),
+            emerging_industries: Vec::new(),
+            target_countries_international: Vec::new(),
+            target_countries_transnational: Vec::new(),
+            escp: None,
+            label: None,
+            offers: Vec::new(),
+            requests: Vec::new(),
+            member_counts: MemberCounts::default(),
+            member_of: Vec::new(),
+        }
+    }
+}
+
 /// A profile that passed every check: each field on its own and the checks across fields.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Organisation(OrganisationDraft);
@@ -1283,6 +1325,22 @@ mod tests {
         let organisation = record.parse(TODAY).unwrap();
         assert_eq!(organisation.country.as_str(), "GR");
         assert_eq!(organisation.names.get(Language::Fr), Some("Acmé"));
+    }
+
+    #[test]
+    fn builds_from_a_minimal_draft() {
+        let draft = OrganisationDraft::new(
+            ExternalKey::parse("k").unwrap(),
+            OrgType::Rto,
+            LocalisedText::new(Language::En, "Institute").unwrap(),
+            CountryCode::parse("PT").unwrap(),
+        );
+        let organisation = Organisation::new(draft, TODAY).unwrap();
+        assert_eq!(organisation.sme_status(), SmeStatus::Undeclared);
+        assert_eq!(
+            (organisation.total_members(), organisation.staff_band()),
+            (None, None)
+        );
     }
 
     #[test]
