@@ -22,7 +22,7 @@ use sqlx::{AnyPool, Executor};
 pub use error::StorageError;
 pub use organisations::{
     CountGrouping, CountRow, ImportSummary, ImportTransaction, OrganisationImport,
-    StoredOrganisation, UnknownCluster, organisation_content_hash,
+    PlainInsert, StoredOrganisation, UnknownCluster, organisation_content_hash,
 };
 pub use projects::{CordisImportSummary, ParticipantImport, Participation, Project, ProjectImport};
 

@@ -397,6 +397,27 @@ impl Storage {
         Ok(keys)
     }
 
+    /// Which of `keys` are external keys of stored organisations.
+    pub async fn existing_external_keys(
+        &self,
+        keys: &[String],
+    ) -> Result<std::collections::HashSet<String>, StorageError> {
+        let mut found = std::collections::HashSet::new();
+        for chunk in keys.chunks(ROWS_PER_STATEMENT) {
+            let placeholders: Vec<String> = (1..=chunk.len()).map(|n| format!("${n}")).collect();
+            let sql = format!(
+                "SELECT external_key FROM organisations WHERE external_key IN ({})",
+                placeholders.join(", ")
+            );
+            let mut query = sqlx::query_scalar::<_, String>(&sql);
+            for key in chunk {
+                query = query.bind(key.as_str());
+            }
+            found.extend(query.fetch_all(self.pool()).await?);
+        }
+        Ok(found)
+    }
+
     /// How many organisations the directory holds.
     pub async fn organisation_count(&self) -> Result<i64, StorageError> {
         Ok(sqlx::query_scalar("SELECT COUNT(*) FROM organisations")
@@ -770,4 +791,131 @@ fn stored_from_row(row: &AnyRow) -> Result<StoredOrganisation, StorageError> {
         updated_at: row.try_get("updated_at")?,
         profile,
     })
+}
+
+/// A reference path for benchmarks only: plain multi-row INSERTs of prepared rows in one
+/// transaction, without the lookups, hashes and membership handling of a real import. The product
+/// never uses it; `clusterhub bench import` measures the real import beside it.
+pub struct PlainInsert {
+    transaction: Transaction<'static, Any>,
+}
+
+impl std::fmt::Debug for PlainInsert {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str("PlainInsert")
+    }
+}
+
+impl Storage {
+    /// Starts the benchmark reference path; see [`PlainInsert`].
+    pub async fn begin_plain_insert(&self) -> Result<PlainInsert, StorageError> {
+        Ok(PlainInsert { transaction: self.pool().begin().await? })
+    }
+}
+
+impl PlainInsert {
+    /// Inserts `profiles` with ids from `first_id` on.
+    pub async fn insert(&mut self, profiles: &[OrganisationImport], first_id: i64) -> Result<(), StorageError> {
+        let now = "2026-01-01T00:00:00Z";
+        for (chunk_index, chunk) in profiles.chunks(ROWS_PER_STATEMENT).enumerate() {
+            let sql = insert_statement(chunk.len());
+            let mut query = sqlx::query(&sql);
+            for (offset, profile) in chunk.iter().enumerate() {
+                let id = first_id + (chunk_index * ROWS_PER_STATEMENT + offset) as i64;
+                query = query.bind(id).bind(1_i64).bind(now).bind(now);
+                query = bind_profile(query, profile, String::new());
+            }
+            query.execute(&mut *self.transaction).await?;
+        }
+        Ok(())
+    }
+
+    pub async fn commit(self) -> Result<(), StorageError> {
+        self.transaction.commit().await?;
+        Ok(())
+    }
+}
+
+impl OrganisationImport {
+    /// The profile columns in the order [`OrganisationImport::write_copy_text`] writes them.
+    pub fn column_names() -> &'static [&'static str] {
+        PROFILE_COLUMNS
+    }
+
+    /// One line of PostgreSQL's COPY text format: `id, revision, created_at, updated_at`, then
+    /// [`OrganisationImport::column_names`] (the content hash left empty). For the benchmark's
+    /// COPY reference.
+    pub fn write_copy_text(&self, id: i64, now: &str, out: &mut String) {
+        fn text(out: &mut String, value: Option<&str>) {
+            out.push('\t');
+            match value {
+                None => out.push_str("\\N"),
+                Some(value) => {
+                    for character in value.chars() {
+                        match character {
+                            '\\' => out.push_str("\\\\"),
+                            '\t' => out.push_str("\\t"),
+                            '\n' => out.push_str("\\n"),
+                            '\r' => out.push_str("\\r"),
+                            other => out.push(other),
+                        }
+                    }
+                }
+            }
+        }
+        fn number<T: std::fmt::Display>(out: &mut String, value: Option<T>) {
+            out.push('\t');
+            match value {
+                None => out.push_str("\\N"),
+                Some(value) => out.push_str(&value.to_string()),
+            }
+        }
+        out.push_str(&id.to_string());
+        out.push_str("\t1");
+        text(out, Some(now));
+        text(out, Some(now));
+        text(out, Some(&self.external_key));
+        text(out, Some(&self.kind));
+        text(out, Some(&self.name));
+        text(out, Some(&json_map(&self.names)));
+        text(out, Some(&json_map(&self.descriptions)));
+        text(out, self.website.as_deref());
+        text(out, self.email.as_deref());
+        text(out, self.pic.as_deref());
+        text(out, self.vat.as_deref());
+        text(out, Some(&self.country));
+        text(out, self.nuts.as_deref());
+        text(out, self.city.as_deref());
+        number(out, self.lat);
+        number(out, self.lon);
+        number(out, self.founded);
+        number(out, self.staff);
+        number(out, self.turnover_cents);
+        text(out, self.turnover_currency.as_deref());
+        number(out, self.balance_sheet_cents);
+        text(out, self.balance_sheet_currency.as_deref());
+        text(out, Some(&self.sme_status));
+        for list in [
+            &self.sectors,
+            &self.nace,
+            &self.technologies,
+            &self.s3_areas,
+            &self.emerging,
+            &self.target_international,
+            &self.target_transnational,
+        ] {
+            text(out, Some(&json_list(list)));
+        }
+        text(out, self.escp.as_deref());
+        text(out, self.label.as_deref());
+        text(out, self.label_date.as_deref());
+        text(out, Some(&json_list(&self.offers)));
+        text(out, Some(&json_list(&self.requests)));
+        number(out, self.members_sme);
+        number(out, self.members_large);
+        number(out, self.members_research);
+        number(out, self.members_other);
+        text(out, Some(""));
+        out.push('\n');
+    }
 }
