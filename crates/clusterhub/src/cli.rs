@@ -1,0 +1,150 @@
+//! The command line: subcommands, their options and the environment variables behind them.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Clusterhub: the European cluster collaboration platform in one binary.
+#[derive(Debug, Parser)]
+#[command(name = "clusterhub", version, about, long_about = None)]
+pub struct Cli {
+    #[command(flatten)]
+    pub database: DatabaseOptions,
+
+    /// Log more (also settable with CLUSTERHUB_LOG, e.g. `CLUSTERHUB_LOG=debug`).
+    #[arg(long, short, global = true)]
+    pub verbose: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Where the data lives.
+#[derive(Debug, Args, Clone)]
+pub struct DatabaseOptions {
+    /// The data directory: the SQLite database and the search index live here.
+    #[arg(
+        long,
+        global = true,
+        env = "CLUSTERHUB_DATA_DIR",
+        default_value = "./clusterhub-data"
+    )]
+    pub data_dir: PathBuf,
+
+    /// A PostgreSQL URL (`postgres://user@host/db`) to use instead of the embedded SQLite
+    /// database; `sqlite://PATH` names another SQLite file.
+    #[arg(
+        long,
+        global = true,
+        env = "CLUSTERHUB_DATABASE_URL",
+        hide_env_values = true
+    )]
+    pub database_url: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the platform: the web pages and the JSON API.
+    Serve(ServeArgs),
+    /// Create or update the database schema.
+    Migrate,
+    /// Load data from files.
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Generate a deterministic, realistic demo data set and load it.
+    Demo(DemoArgs),
+    /// Measure the performance targets beside references measured in the same run.
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The address to listen on.
+    #[arg(long, env = "CLUSTERHUB_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+
+    /// How many demo organisations to load when the database is empty (0: none).
+    #[arg(long, env = "CLUSTERHUB_DEMO_ORGS", default_value_t = 5_000)]
+    pub demo_orgs: usize,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Organisations from a CSV or XLSX file in Clusterhub's column layout (docs/import-format.md).
+    Organisations(ImportOrganisationsArgs),
+    /// CORDIS projects with their participants: XML project records (a file or a folder of
+    /// them) or the CORDIS CSV layout (`projectID;projectAcronym;organisationID;...`).
+    Cordis(ImportCordisArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportOrganisationsArgs {
+    /// The file to import (`.csv` or `.xlsx`; the content decides, not the extension).
+    pub file: PathBuf,
+    /// Check every row and report every problem, writing nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportCordisArgs {
+    /// A CORDIS XML file, a folder of them, or a CORDIS CSV file.
+    pub path: PathBuf,
+    /// Check everything and report, writing nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// How many organisations to generate.
+    #[arg(long, default_value_t = 5_000)]
+    pub orgs: usize,
+    /// The random seed: the same seed and count give the same data on every machine.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Write the generated rows to this CSV file instead of loading them.
+    #[arg(long)]
+    pub csv: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Import rows/s into SQLite and PostgreSQL beside a plain multi-row INSERT and COPY.
+    Import(BenchImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BenchImportArgs {
+    /// How many generated organisations to import.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub orgs: usize,
+    /// Which databases to measure.
+    #[arg(long, value_enum, default_values_t = [BenchBackend::Sqlite, BenchBackend::Postgres])]
+    pub backend: Vec<BenchBackend>,
+    /// The PostgreSQL server to measure on (a scratch schema is made and dropped).
+    #[arg(
+        long,
+        env = "CLUSTERHUB_BENCH_POSTGRES",
+        default_value = "postgres://postgres@127.0.0.1:5432/test"
+    )]
+    pub postgres_url: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BenchBackend {
+    Sqlite,
+    Postgres,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn command_line_is_well_formed() {
+        super::Cli::command().debug_assert();
+    }
+}

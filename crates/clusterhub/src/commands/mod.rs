@@ -1,0 +1,36 @@
+//! One module per subcommand; `run` builds the async runtime and dispatches.
+
+mod bench;
+mod demo;
+mod import;
+mod serve;
+
+use std::process::ExitCode;
+
+use crate::cli::{Cli, Command};
+use crate::config::DatabaseConfig;
+
+/// Runs the chosen subcommand and returns the process exit code.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let database = DatabaseConfig::from_options(&cli.database);
+    runtime.block_on(async move {
+        match cli.command {
+            Command::Serve(args) => serve::run(&database, args).await,
+            Command::Migrate => {
+                let storage = database.open().await?;
+                println!(
+                    "database schema is up to date ({})",
+                    storage.backend().name()
+                );
+                storage.close().await;
+                Ok(ExitCode::SUCCESS)
+            }
+            Command::Import(command) => import::run(&database, command).await,
+            Command::Demo(args) => demo::run(&database, args).await,
+            Command::Bench(command) => bench::run(command).await,
+        }
+    })
+}
