@@ -17,7 +17,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyPool, Executor};
+use sqlx::{AnyPool, ConnectOptions, Executor};
 
 pub use error::StorageError;
 pub use organisations::{
@@ -34,6 +34,27 @@ pub enum Backend {
 }
 
 impl Backend {
+    /// `count` numbered placeholders from `first` on, comma-separated, for statements built at
+    /// run time with many parameters (multi-row inserts, `IN` lists). PostgreSQL numbers them
+    /// `$n`; SQLite gets `?n`, which it binds by number, because it resolves `$n` as a *name*
+    /// with a linear search per parameter — quadratic in a 20,000-parameter insert. Hand-written
+    /// queries with a few parameters use `$n` on both engines.
+    pub fn placeholders(self, first: usize, count: usize) -> String {
+        let sigil = match self {
+            Backend::Sqlite => '?',
+            Backend::Postgres => '$',
+        };
+        let mut text = String::with_capacity(count * 7);
+        for number in first..first + count {
+            if number > first {
+                text.push_str(", ");
+            }
+            text.push(sigil);
+            text.push_str(&number.to_string());
+        }
+        text
+    }
+
     /// The engine's name as shown to operators.
     pub fn name(self) -> &'static str {
         match self {
@@ -81,7 +102,11 @@ impl Storage {
             return Err(StorageError::UnsupportedUrl(redact_url(url)));
         };
         let options = AnyConnectOptions::from_str(url)
-            .map_err(|error| StorageError::Connect(redact_url(url), error.to_string()))?;
+            .map_err(|error| StorageError::Connect(redact_url(url), error.to_string()))?
+            // Bulk statements are long by design; slow ones are reported by the callers that
+            // know what they are doing, not by a warning that prints 20,000 placeholders.
+            .log_slow_statements(log::LevelFilter::Off, Duration::from_secs(1))
+            .log_statements(log::LevelFilter::Trace);
         let pool_options = match backend {
             // SQLite has one writer at a time; a small pool keeps readers concurrent in WAL mode
             // while writers queue on the busy timeout instead of failing.

@@ -14,7 +14,7 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
 use crate::time_text::now_text;
-use crate::{Storage, StorageError};
+use crate::{Backend, Storage, StorageError};
 
 /// Every stored column of an organisation profile, as plain values. Lists and localised texts
 /// are kept in their structured form here and stored as JSON text.
@@ -205,8 +205,8 @@ fn bind_profile<'q>(
         .bind(content_hash)
 }
 
-/// `INSERT INTO organisations (...) VALUES (...), (...)` for `rows` rows, with `$n` placeholders.
-fn insert_statement(rows: usize) -> String {
+/// `INSERT INTO organisations (...) VALUES (...), (...)` for `rows` rows.
+fn insert_statement(backend: Backend, rows: usize) -> String {
     let columns_per_row = PROFILE_COLUMNS.len() + 4;
     let mut sql = String::with_capacity(64 + rows * columns_per_row * 6);
     sql.push_str("INSERT INTO organisations (id, revision, created_at, updated_at, ");
@@ -218,14 +218,8 @@ fn insert_statement(rows: usize) -> String {
             sql.push_str(", ");
         }
         sql.push('(');
-        for column in 0..columns_per_row {
-            if column > 0 {
-                sql.push_str(", ");
-            }
-            sql.push('$');
-            sql.push_str(&parameter.to_string());
-            parameter += 1;
-        }
+        sql.push_str(&backend.placeholders(parameter, columns_per_row));
+        parameter += columns_per_row;
         sql.push(')');
     }
     sql
@@ -264,6 +258,7 @@ pub(crate) async fn reserve_ids(
 /// An import in progress: one open transaction that batches are written into.
 pub struct ImportTransaction {
     transaction: Transaction<'static, Any>,
+    backend: Backend,
     revision: i64,
     now: String,
     summary: ImportSummary,
@@ -296,6 +291,7 @@ impl Storage {
         let revision = reserve_ids(&mut transaction, "revision", 1).await?;
         Ok(ImportTransaction {
             transaction,
+            backend: self.backend(),
             revision,
             now: now_text(),
             summary: ImportSummary::default(),
@@ -404,10 +400,9 @@ impl Storage {
     ) -> Result<std::collections::HashSet<String>, StorageError> {
         let mut found = std::collections::HashSet::new();
         for chunk in keys.chunks(ROWS_PER_STATEMENT) {
-            let placeholders: Vec<String> = (1..=chunk.len()).map(|n| format!("${n}")).collect();
             let sql = format!(
                 "SELECT external_key FROM organisations WHERE external_key IN ({})",
-                placeholders.join(", ")
+                self.backend().placeholders(1, chunk.len())
             );
             let mut query = sqlx::query_scalar::<_, String>(&sql);
             for key in chunk {
@@ -543,7 +538,7 @@ impl ImportTransaction {
             new_rows.len() as i64,
         )
         .await?;
-        let sql = insert_statement(new_rows.len());
+        let sql = insert_statement(self.backend, new_rows.len());
         let mut query = sqlx::query(&sql);
         let mut written = Vec::with_capacity(new_rows.len());
         for (offset, &index) in new_rows.iter().enumerate() {
@@ -602,10 +597,9 @@ impl ImportTransaction {
         &mut self,
         profiles: &[OrganisationImport],
     ) -> Result<HashMap<String, (i64, String)>, StorageError> {
-        let placeholders: Vec<String> = (1..=profiles.len()).map(|n| format!("${n}")).collect();
         let sql = format!(
             "SELECT external_key, id, content_hash FROM organisations WHERE external_key IN ({})",
-            placeholders.join(", ")
+            self.backend.placeholders(1, profiles.len())
         );
         let mut query = sqlx::query(&sql);
         for profile in profiles {
@@ -653,10 +647,9 @@ impl ImportTransaction {
         wanted.dedup();
         let mut cluster_ids: HashMap<String, i64> = HashMap::with_capacity(wanted.len());
         for chunk in wanted.chunks(ROWS_PER_STATEMENT) {
-            let placeholders: Vec<String> = (1..=chunk.len()).map(|n| format!("${n}")).collect();
             let sql = format!(
                 "SELECT external_key, id FROM organisations WHERE external_key IN ({})",
-                placeholders.join(", ")
+                self.backend.placeholders(1, chunk.len())
             );
             let mut query = sqlx::query(&sql);
             for key in chunk {
@@ -688,8 +681,9 @@ impl ImportTransaction {
                 if index > 0 {
                     sql.push_str(", ");
                 }
-                let base = index * 3;
-                sql.push_str(&format!("(${}, ${}, ${})", base + 1, base + 2, base + 3));
+                sql.push('(');
+                sql.push_str(&self.backend.placeholders(index * 3 + 1, 3));
+                sql.push(')');
             }
             sql.push_str(" ON CONFLICT (cluster_id, member_id) DO NOTHING");
             let mut query = sqlx::query(&sql);
@@ -798,6 +792,7 @@ fn stored_from_row(row: &AnyRow) -> Result<StoredOrganisation, StorageError> {
 /// never uses it; `clusterhub bench import` measures the real import beside it.
 pub struct PlainInsert {
     transaction: Transaction<'static, Any>,
+    backend: Backend,
 }
 
 impl std::fmt::Debug for PlainInsert {
@@ -809,7 +804,7 @@ impl std::fmt::Debug for PlainInsert {
 impl Storage {
     /// Starts the benchmark reference path; see [`PlainInsert`].
     pub async fn begin_plain_insert(&self) -> Result<PlainInsert, StorageError> {
-        Ok(PlainInsert { transaction: self.pool().begin().await? })
+        Ok(PlainInsert { transaction: self.pool().begin().await?, backend: self.backend() })
     }
 }
 
@@ -818,7 +813,7 @@ impl PlainInsert {
     pub async fn insert(&mut self, profiles: &[OrganisationImport], first_id: i64) -> Result<(), StorageError> {
         let now = "2026-01-01T00:00:00Z";
         for (chunk_index, chunk) in profiles.chunks(ROWS_PER_STATEMENT).enumerate() {
-            let sql = insert_statement(chunk.len());
+            let sql = insert_statement(self.backend, chunk.len());
             let mut query = sqlx::query(&sql);
             for (offset, profile) in chunk.iter().enumerate() {
                 let id = first_id + (chunk_index * ROWS_PER_STATEMENT + offset) as i64;
