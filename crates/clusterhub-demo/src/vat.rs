@@ -82,7 +82,7 @@ pub(crate) fn write_vat_number(country: &str, serial: u64, offset: u64, out: &mu
 }
 
 /// A bijection of `0..capacity` onto itself.
-fn scramble(serial: u64, offset: u64, capacity: u64) -> u64 {
+pub(crate) fn scramble(serial: u64, offset: u64, capacity: u64) -> u64 {
     let capacity = u128::from(capacity);
     let mixed = (u128::from(serial) * SCRAMBLE_MULTIPLIER + u128::from(offset)) % capacity;
     // The remainder is below `capacity`, which came from a u64.
@@ -98,7 +98,10 @@ struct Digits {
 
 impl Digits {
     fn new() -> Digits {
-        Digits { values: [0; 16], length: 0 }
+        Digits {
+            values: [0; 16],
+            length: 0,
+        }
     }
 
     /// Appends `value` as exactly `width` digits (with leading zeros).
@@ -124,7 +127,11 @@ impl Digits {
 
     /// The weighted sum of the digits with `weights` (extra digits or weights are ignored).
     fn weighted_sum(&self, weights: &[u32]) -> u32 {
-        self.as_slice().iter().zip(weights).map(|(digit, weight)| u32::from(*digit) * weight).sum()
+        self.as_slice()
+            .iter()
+            .zip(weights)
+            .map(|(digit, weight)| u32::from(*digit) * weight)
+            .sum()
     }
 
     fn write(&self, out: &mut String) {
@@ -250,13 +257,20 @@ fn switzerland(unique: u64, out: &mut String) {
 /// `CY`, 8 digits and a check letter.
 fn cyprus(unique: u64, out: &mut String) {
     const ODD_POSITION_VALUES: [u32; 10] = [1, 0, 5, 7, 9, 13, 15, 17, 19, 21];
-    let digits = Digits::new().with_digit(1).with_digit(0).with_number(unique, 6);
+    let digits = Digits::new()
+        .with_digit(1)
+        .with_digit(0)
+        .with_number(unique, 6);
     let sum: u32 = digits
         .as_slice()
         .iter()
         .enumerate()
         .map(|(position, digit)| {
-            if position % 2 == 0 { ODD_POSITION_VALUES[usize::from(*digit)] } else { u32::from(*digit) }
+            if position % 2 == 0 {
+                ODD_POSITION_VALUES[usize::from(*digit)]
+            } else {
+                u32::from(*digit)
+            }
         })
         .sum();
     out.push_str("CY");
@@ -294,7 +308,10 @@ fn denmark(unique: u64, out: &mut String) {
 
 /// `EE` and 9 digits starting with 10: weights 3 7 1, modulo 10.
 fn estonia(unique: u64, out: &mut String) {
-    let digits = Digits::new().with_digit(1).with_digit(0).with_number(unique, 6);
+    let digits = Digits::new()
+        .with_digit(1)
+        .with_digit(0)
+        .with_number(unique, 6);
     let check = (10 - digits.weighted_sum(&[3, 7, 1, 3, 7, 1, 3, 7]) % 10) % 10;
     out.push_str("EE");
     digits.with_digit(check as u8).write(out);
@@ -329,7 +346,10 @@ fn finland(unique: u64, out: &mut String) {
 fn france(unique: u64, out: &mut String) {
     let digits = Digits::new().with_number(10_000_000 + unique, 8);
     let siren = digits.with_digit(luhn_check_digit(digits.as_slice()));
-    let siren_value = siren.as_slice().iter().fold(0_u64, |value, digit| value * 10 + u64::from(*digit));
+    let siren_value = siren
+        .as_slice()
+        .iter()
+        .fold(0_u64, |value, digit| value * 10 + u64::from(*digit));
     let key = ((12 + 3 * (siren_value % 97)) % 97) as u32;
     out.push_str("FR");
     push_two_digits(key, out);
@@ -383,7 +403,9 @@ fn ireland(unique: u64, out: &mut String) {
 /// check digit.
 fn italy(unique: u64, out: &mut String) {
     let office = 1 + unique % 100;
-    let digits = Digits::new().with_number(1_000_000 + unique, 7).with_number(office, 3);
+    let digits = Digits::new()
+        .with_number(1_000_000 + unique, 7)
+        .with_number(office, 3);
     let check = luhn_check_digit(digits.as_slice());
     out.push_str("IT");
     digits.with_digit(check).write(out);
@@ -412,7 +434,10 @@ fn luxembourg(unique: u64, out: &mut String) {
 /// `LV` and a legal entity's 11 digits (starting with 40): weights 9 1 4 8 3 10 2 5 7 6 1 give 3
 /// modulo 11.
 fn latvia(unique: u64, out: &mut String) {
-    let prefix = Digits::new().with_digit(4).with_digit(0).with_number(unique, 7);
+    let prefix = Digits::new()
+        .with_digit(4)
+        .with_digit(0)
+        .with_number(unique, 7);
     let (digits, check) = with_free_digit(prefix, |digits| {
         let sum = digits.weighted_sum(&[9, 1, 4, 8, 3, 10, 2, 5, 7, 6]) % 11;
         let check = (3 + 11 - sum) % 11;
@@ -445,7 +470,9 @@ fn netherlands(unique: u64, out: &mut String) {
 
 /// `NO`, the 9-digit organisation number (weights 3 2 7 6 5 4 3 2, modulo 11) and `MVA`.
 fn norway(unique: u64, out: &mut String) {
-    let prefix = Digits::new().with_digit(9).with_number(unique % 1_000_000, 6);
+    let prefix = Digits::new()
+        .with_digit(9)
+        .with_number(unique % 1_000_000, 6);
     let (digits, check) = with_free_digit(prefix, |digits| {
         let check = (11 - digits.weighted_sum(&[3, 2, 7, 6, 5, 4, 3, 2]) % 11) % 11;
         (check < 10).then_some(check as u8)
@@ -485,7 +512,10 @@ fn romania(unique: u64, out: &mut String) {
 
 /// `SE`, a limited company's 10-digit organisation number (55…, Luhn) and `01`.
 fn sweden(unique: u64, out: &mut String) {
-    let digits = Digits::new().with_digit(5).with_digit(5).with_number(2_000_000 + unique, 7);
+    let digits = Digits::new()
+        .with_digit(5)
+        .with_digit(5)
+        .with_number(2_000_000 + unique, 7);
     let check = luhn_check_digit(digits.as_slice());
     out.push_str("SE");
     digits.with_digit(check).write(out);
@@ -511,9 +541,16 @@ fn slovenia(unique: u64, out: &mut String) {
 fn slovakia(unique: u64, out: &mut String) {
     const THIRD_DIGITS: [u8; 6] = [2, 3, 4, 7, 8, 9];
     let third = THIRD_DIGITS[(unique / 100_000 % 6) as usize];
-    let prefix = Digits::new().with_digit(2).with_digit(0).with_digit(third).with_number(unique % 100_000, 5);
+    let prefix = Digits::new()
+        .with_digit(2)
+        .with_digit(0)
+        .with_digit(third)
+        .with_number(unique % 100_000, 5);
     let (digits, check) = with_free_digit(prefix, |digits| {
-        let value = digits.as_slice().iter().fold(0_u64, |value, digit| value * 10 + u64::from(*digit));
+        let value = digits
+            .as_slice()
+            .iter()
+            .fold(0_u64, |value, digit| value * 10 + u64::from(*digit));
         let check = (11 - (value * 10) % 11) % 11;
         (check < 10).then_some(check as u8)
     });
@@ -532,7 +569,11 @@ mod tests {
     }
 
     fn weighted(digits: &[u32], weights: &[u32]) -> u32 {
-        digits.iter().zip(weights).map(|(digit, weight)| digit * weight).sum()
+        digits
+            .iter()
+            .zip(weights)
+            .map(|(digit, weight)| digit * weight)
+            .sum()
     }
 
     fn luhn_valid(digits: &[u32]) -> bool {
@@ -540,7 +581,13 @@ mod tests {
             .iter()
             .rev()
             .enumerate()
-            .map(|(position, digit)| if position % 2 == 1 { (digit * 2) / 10 + (digit * 2) % 10 } else { *digit })
+            .map(|(position, digit)| {
+                if position % 2 == 1 {
+                    (digit * 2) / 10 + (digit * 2) % 10
+                } else {
+                    *digit
+                }
+            })
             .sum();
         sum % 10 == 0
     }
@@ -556,13 +603,20 @@ mod tests {
     /// An independent validator, written from the validation side of each national rule (the
     /// generator computes check digits; this checks the finished number).
     fn is_valid(country: &str, vat: &str) -> bool {
-        let all_digits = |text: &str| !text.is_empty() && text.bytes().all(|byte| byte.is_ascii_digit());
+        let all_digits =
+            |text: &str| !text.is_empty() && text.bytes().all(|byte| byte.is_ascii_digit());
         match country {
             "AT" => {
-                let Some(body) = vat.strip_prefix("ATU") else { return false };
+                let Some(body) = vat.strip_prefix("ATU") else {
+                    return false;
+                };
                 let digits = digits_of(body);
                 let doubled = |digit: u32| (digit * 2) / 10 + (digit * 2) % 10;
-                let sum = digits[0] + doubled(digits[1]) + digits[2] + doubled(digits[3]) + digits[4]
+                let sum = digits[0]
+                    + doubled(digits[1])
+                    + digits[2]
+                    + doubled(digits[3])
+                    + digits[4]
                     + doubled(digits[5])
                     + digits[6];
                 all_digits(body) && body.len() == 8 && (10 - (sum + 4) % 10) % 10 == digits[7]
@@ -582,7 +636,10 @@ mod tests {
                 all_digits(body) && body.len() == 9 && check == digits[8]
             }
             "CH" => {
-                let Some(body) = vat.strip_prefix("CHE").and_then(|rest| rest.strip_suffix("MWST")) else {
+                let Some(body) = vat
+                    .strip_prefix("CHE")
+                    .and_then(|rest| rest.strip_suffix("MWST"))
+                else {
                     return false;
                 };
                 let digits = digits_of(body);
@@ -596,9 +653,18 @@ mod tests {
                 let sum: u32 = digits_of(body)
                     .iter()
                     .enumerate()
-                    .map(|(position, digit)| if position % 2 == 0 { table[*digit as usize] } else { *digit })
+                    .map(|(position, digit)| {
+                        if position % 2 == 0 {
+                            table[*digit as usize]
+                        } else {
+                            *digit
+                        }
+                    })
                     .sum();
-                all_digits(body) && vat.len() == 11 && !body.starts_with("12") && u32::from(letter - b'A') == sum % 26
+                all_digits(body)
+                    && vat.len() == 11
+                    && !body.starts_with("12")
+                    && u32::from(letter - b'A') == sum % 26
             }
             "CZ" => {
                 let body = &vat[2..];
@@ -609,7 +675,10 @@ mod tests {
             }
             "DE" => {
                 let body = &vat[2..];
-                all_digits(body) && body.len() == 9 && !body.starts_with('0') && mod_11_10_valid(&digits_of(body))
+                all_digits(body)
+                    && body.len() == 9
+                    && !body.starts_with('0')
+                    && mod_11_10_valid(&digits_of(body))
             }
             "DK" => {
                 let body = &vat[2..];
@@ -628,7 +697,10 @@ mod tests {
             "ES" => {
                 let letter = vat.as_bytes()[2];
                 let body = &vat[3..];
-                (letter == b'A' || letter == b'B') && all_digits(body) && body.len() == 8 && luhn_valid(&digits_of(body))
+                (letter == b'A' || letter == b'B')
+                    && all_digits(body)
+                    && body.len() == 8
+                    && luhn_valid(&digits_of(body))
             }
             "FI" => {
                 let body = &vat[2..];
@@ -650,10 +722,13 @@ mod tests {
                 let body = &vat[2..];
                 all_digits(body)
                     && body.len() == 9
-                    && [0, 42].contains(&(weighted(&digits_of(body), &[8, 7, 6, 5, 4, 3, 2, 10, 1]) % 97))
+                    && [0, 42]
+                        .contains(&(weighted(&digits_of(body), &[8, 7, 6, 5, 4, 3, 2, 10, 1]) % 97))
             }
             "GR" => {
-                let Some(body) = vat.strip_prefix("EL") else { return false };
+                let Some(body) = vat.strip_prefix("EL") else {
+                    return false;
+                };
                 let digits = digits_of(body);
                 let sum = digits[..8].iter().fold(0, |sum, digit| sum * 2 + digit);
                 all_digits(body) && body.len() == 9 && sum * 2 % 11 % 10 == digits[8]
@@ -664,7 +739,9 @@ mod tests {
             }
             "HU" => {
                 let body = &vat[2..];
-                all_digits(body) && body.len() == 8 && weighted(&digits_of(body), &[9, 7, 3, 1, 9, 7, 3, 1]) % 10 == 0
+                all_digits(body)
+                    && body.len() == 8
+                    && weighted(&digits_of(body), &[9, 7, 3, 1, 9, 7, 3, 1]) % 10 == 0
             }
             "IE" => {
                 let body = &vat[2..9];
@@ -672,7 +749,8 @@ mod tests {
                 let alphabet = b"WABCDEFGHIJKLMNOPQRSTUV";
                 all_digits(body)
                     && vat.len() == 10
-                    && alphabet[(weighted(&digits_of(body), &[8, 7, 6, 5, 4, 3, 2]) % 23) as usize] == letter
+                    && alphabet[(weighted(&digits_of(body), &[8, 7, 6, 5, 4, 3, 2]) % 23) as usize]
+                        == letter
             }
             "IT" => {
                 let body = &vat[2..];
@@ -686,8 +764,12 @@ mod tests {
             "LT" => {
                 let body = &vat[2..];
                 let digits = digits_of(body);
-                let mut check =
-                    digits[..8].iter().enumerate().map(|(position, digit)| (1 + position as u32 % 9) * digit).sum::<u32>() % 11;
+                let mut check = digits[..8]
+                    .iter()
+                    .enumerate()
+                    .map(|(position, digit)| (1 + position as u32 % 9) * digit)
+                    .sum::<u32>()
+                    % 11;
                 if check == 10 {
                     check = digits[..8]
                         .iter()
@@ -726,10 +808,15 @@ mod tests {
                     && (weighted(&digits, &[9, 8, 7, 6, 5, 4, 3, 2]) + 11 - digits[8]) % 11 == 0
             }
             "NO" => {
-                let Some(body) = vat.strip_prefix("NO").and_then(|rest| rest.strip_suffix("MVA")) else {
+                let Some(body) = vat
+                    .strip_prefix("NO")
+                    .and_then(|rest| rest.strip_suffix("MVA"))
+                else {
                     return false;
                 };
-                all_digits(body) && body.len() == 9 && weighted(&digits_of(body), &[3, 2, 7, 6, 5, 4, 3, 2, 1]) % 11 == 0
+                all_digits(body)
+                    && body.len() == 9
+                    && weighted(&digits_of(body), &[3, 2, 7, 6, 5, 4, 3, 2, 1]) % 11 == 0
             }
             "PL" => {
                 let body = &vat[2..];
@@ -747,14 +834,18 @@ mod tests {
             "RO" => {
                 let body = &vat[2..];
                 let digits = digits_of(body);
-                let padded: Vec<u32> =
-                    std::iter::repeat_n(0, 10 - digits.len()).chain(digits.iter().copied()).collect();
+                let padded: Vec<u32> = std::iter::repeat_n(0, 10 - digits.len())
+                    .chain(digits.iter().copied())
+                    .collect();
                 let check = weighted(&padded, &[7, 5, 3, 2, 1, 7, 5, 3, 2]) * 10 % 11 % 10;
                 all_digits(body) && (2..=10).contains(&body.len()) && check == padded[9]
             }
             "SE" => {
                 let body = &vat[2..12];
-                all_digits(body) && vat.len() == 14 && vat.ends_with("01") && luhn_valid(&digits_of(body))
+                all_digits(body)
+                    && vat.len() == 14
+                    && vat.ends_with("01")
+                    && luhn_valid(&digits_of(body))
             }
             "SI" => {
                 let body = &vat[2..];
@@ -777,8 +868,8 @@ mod tests {
     }
 
     const COUNTRIES: [&str; 30] = [
-        "AT", "BE", "BG", "CH", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GB", "GR", "HR", "HU", "IE", "IT",
-        "LT", "LU", "LV", "MT", "NL", "NO", "PL", "PT", "RO", "SE", "SI", "SK",
+        "AT", "BE", "BG", "CH", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GB", "GR", "HR",
+        "HU", "IE", "IT", "LT", "LU", "LV", "MT", "NL", "NO", "PL", "PT", "RO", "SE", "SI", "SK",
     ];
 
     #[test]
@@ -786,8 +877,14 @@ mod tests {
         for country in COUNTRIES {
             for serial in (0..2_000).chain([capacity(country).unwrap() - 1]) {
                 let mut vat = String::new();
-                assert!(write_vat_number(country, serial, 12_345, &mut vat), "{country} {serial}");
-                assert!(is_valid(country, &vat), "{country} serial {serial} gave invalid {vat}");
+                assert!(
+                    write_vat_number(country, serial, 12_345, &mut vat),
+                    "{country} {serial}"
+                );
+                assert!(
+                    is_valid(country, &vat),
+                    "{country} serial {serial} gave invalid {vat}"
+                );
             }
         }
     }
@@ -796,9 +893,17 @@ mod tests {
     fn known_real_numbers_agree_with_the_generators_check_digits() {
         // Published examples of valid numbers; the check digit the generator's rule computes for
         // their bodies must be the one printed.
-        assert_eq!(mod_11_10_check_digit(&[1, 3, 6, 6, 9, 5, 9, 7]), 6, "DE136695976");
+        assert_eq!(
+            mod_11_10_check_digit(&[1, 3, 6, 6, 9, 5, 9, 7]),
+            6,
+            "DE136695976"
+        );
         assert!(is_valid("DE", "DE136695976"));
-        assert_eq!(luhn_check_digit(&[7, 3, 2, 8, 2, 9, 3, 2]), 0, "FR SIREN 732829320");
+        assert_eq!(
+            luhn_check_digit(&[7, 3, 2, 8, 2, 9, 3, 2]),
+            0,
+            "FR SIREN 732829320"
+        );
         assert!(is_valid("AT", "ATU13585627"));
         assert!(is_valid("BE", "BE0403170701"));
         assert!(is_valid("DK", "DK13585628"));

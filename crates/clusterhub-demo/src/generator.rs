@@ -1,0 +1,729 @@
+//! The generation run: plans the cluster organisations first (they are ~2 % of the rows and come
+//! first, so members can name them), then streams every other organisation, placing each in a
+//! city drawn by population and, where its region has clusters, often making it a member of one.
+//!
+//! Memory stays bounded by the plan of the clusters (a few dozen bytes each) whatever the number
+//! of rows: no row is kept after it is handed out.
+
+use crate::countries::{self, SUPPORTED_COUNTRIES};
+use crate::languages::{ENGLISH, FRENCH, GERMAN, Language};
+use crate::names::{self, NameBuffers, Place};
+use crate::profile::{self, OrganisationType, Picks, Profile, REFERENCE_YEAR, Specialisation};
+use crate::prose::{self, Context};
+use crate::random::Dice;
+use crate::row::{Column, DemoRow};
+use crate::text;
+use crate::vat;
+use crate::world::World;
+
+/// The size and seed of a generation run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DemoConfig {
+    /// How many organisations to generate.
+    pub organisations: usize,
+    /// The seed: the same seed and size give the same rows on every machine.
+    pub seed: u64,
+}
+
+/// How many of `organisations` rows are cluster organisations: 2 %, at least one.
+pub fn cluster_count(organisations: usize) -> usize {
+    if organisations == 0 {
+        0
+    } else {
+        (organisations.div_ceil(50)).clamp(1, organisations)
+    }
+}
+
+/// Independent random streams, so that changing how one part draws does not shift the others.
+const PLAN_STREAM: u64 = 1;
+const REGION_STREAM: u64 = 2;
+const ROW_STREAM: u64 = 3;
+
+/// Languages whose code the import layout accepts (the 24 official EU languages that the
+/// generator writes). Names in other languages (Turkish, Serbian, …) go without a language code,
+/// which the importer reads as English.
+const EU_LANGUAGE_CODES: [&str; 22] = [
+    "bg", "cs", "da", "de", "el", "en", "es", "et", "fi", "fr", "hr", "hu", "it", "lt", "lv", "nl",
+    "pl", "pt", "ro", "sk", "sl", "sv",
+];
+
+/// A cluster organisation as planned before any row is written.
+#[derive(Debug, Clone)]
+struct PlannedCluster {
+    city: u32,
+    sectors: Picks<3>,
+    /// Declared members: SMEs, large companies, research organisations, others.
+    declared: [u32; 4],
+    /// Declared members not yet generated, per type.
+    open: [u32; 4],
+}
+
+/// The rows of one generation run, as an iterator.
+#[derive(Debug)]
+pub struct DemoRows {
+    world: &'static World,
+    seed: u64,
+    total: u64,
+    next_index: u64,
+    dice: Dice,
+    specialisation: Specialisation,
+    clusters: Vec<PlannedCluster>,
+    /// For each NUTS-2 region, the indices of the clusters in it.
+    clusters_by_region: Vec<Vec<u32>>,
+    /// Per supported country, how many VAT numbers were given out.
+    vat_serials: [u64; SUPPORTED_COUNTRIES.len()],
+    vat_offset: u64,
+    pic_offset: u64,
+    names: NameBuffers,
+    english_name: String,
+    scratch: String,
+}
+
+/// Generates the organisations of a run, clusters first; see [`DemoRows`].
+pub fn generate(config: &DemoConfig) -> DemoRows {
+    DemoRows::new(config)
+}
+
+impl DemoRows {
+    /// Plans the run: regional specialisations and the cluster organisations.
+    pub fn new(config: &DemoConfig) -> DemoRows {
+        let world = World::get();
+        let specialisation =
+            Specialisation::draw(world, &mut Dice::new(config.seed, REGION_STREAM));
+        let mut plan_dice = Dice::new(config.seed, PLAN_STREAM);
+        let mut clusters = Vec::with_capacity(cluster_count(config.organisations));
+        let mut clusters_by_region = vec![Vec::new(); world.regions.len()];
+        for index in 0..cluster_count(config.organisations) {
+            let city = world.city_for_ticket(plan_dice.below_u64(world.total_population()));
+            let region = world.cities[city as usize].region;
+            let country = world.countries[usize::from(world.cities[city as usize].country)].alpha2;
+            let mut sectors = Picks::<3>::new();
+            let national = countries::national_strengths(country);
+            let main = if plan_dice.percent(70) || national.is_empty() {
+                *plan_dice.pick(specialisation.of_region(region))
+            } else {
+                *plan_dice.pick(national)
+            };
+            sectors.add(u32::from(main));
+            let wanted = plan_dice.between(2, 3) as usize;
+            let related = &world.category(main).related;
+            while sectors.len() < wanted {
+                sectors.add(u32::from(*plan_dice.pick(related)));
+            }
+            let declared = [
+                match plan_dice.below(100) {
+                    0..55 => plan_dice.between(15, 60),
+                    55..85 => plan_dice.between(60, 200),
+                    _ => plan_dice.between(200, 600),
+                },
+                plan_dice.between(1, 12),
+                plan_dice.between(2, 15),
+                plan_dice.between(1, 12),
+            ];
+            clusters.push(PlannedCluster {
+                city,
+                sectors,
+                declared,
+                open: declared,
+            });
+            clusters_by_region[usize::from(region)].push(index as u32);
+        }
+        DemoRows {
+            world,
+            seed: config.seed,
+            total: config.organisations as u64,
+            next_index: 0,
+            dice: Dice::new(config.seed, ROW_STREAM),
+            specialisation,
+            clusters,
+            clusters_by_region,
+            vat_serials: [0; SUPPORTED_COUNTRIES.len()],
+            vat_offset: mix(config.seed),
+            pic_offset: config.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) % 120_000_000,
+            names: NameBuffers::default(),
+            english_name: String::new(),
+            scratch: String::new(),
+        }
+    }
+
+    /// Writes the next row into `row` (which is cleared first) and returns true, or returns false
+    /// at the end. Reusing one row avoids an allocation per organisation.
+    pub fn next_into(&mut self, row: &mut DemoRow) -> bool {
+        if self.next_index >= self.total {
+            return false;
+        }
+        row.clear();
+        let index = self.next_index;
+        self.next_index += 1;
+        let profile = if (index as usize) < self.clusters.len() {
+            self.cluster_profile(index)
+        } else {
+            self.member_profile(index)
+        };
+        self.render(&profile, row);
+        true
+    }
+
+    /// The profile of the planned cluster with this index.
+    fn cluster_profile(&mut self, index: u64) -> Profile {
+        let planned = &self.clusters[index as usize];
+        let mut profile = Profile::new(index, OrganisationType::Cluster, planned.city);
+        for sector in planned.sectors.as_slice() {
+            profile.sectors.add(*sector);
+        }
+        self.finish_profile(&mut profile);
+        profile
+    }
+
+    /// The profile of an organisation that is not a cluster.
+    fn member_profile(&mut self, index: u64) -> Profile {
+        let world = self.world;
+        let dice = &mut self.dice;
+        let kind = profile::draw_type(dice);
+        let city = world.city_for_ticket(dice.below_u64(world.total_population()));
+        let region = world.cities[city as usize].region;
+        let country = world.countries[usize::from(world.cities[city as usize].country)].alpha2;
+        let mut profile = Profile::new(index, kind, city);
+
+        // Membership: clusters recruit in their own region, up to the members they declared.
+        let join_percent = match kind {
+            OrganisationType::Sme => 45,
+            OrganisationType::LargeEnterprise => 75,
+            OrganisationType::Rto | OrganisationType::University => 60,
+            OrganisationType::Incubator => 50,
+            OrganisationType::PublicAuthority => 35,
+            OrganisationType::Investor => 25,
+            _ => 30,
+        };
+        let candidates = &self.clusters_by_region[usize::from(region)];
+        if !candidates.is_empty() && dice.percent(join_percent) {
+            let memberships = if dice.percent(12) { 2 } else { 1 };
+            for _ in 0..memberships * 2 {
+                let cluster = *dice.pick(candidates);
+                let open = &mut self.clusters[cluster as usize].open[kind.member_bucket()];
+                if profile.member_of.len() < memberships
+                    && *open > 0
+                    && !profile.member_of.contains(cluster)
+                {
+                    *open -= 1;
+                    profile.member_of.add(cluster);
+                }
+            }
+        }
+
+        // Sectors: a member works in its cluster's sectors; others follow the regional mix.
+        let wanted = profile::draw_sector_count(dice, kind);
+        if kind == OrganisationType::University
+            || (kind == OrganisationType::Rto && dice.percent(50))
+        {
+            profile.sectors.add(13);
+        }
+        for cluster in profile.member_of.as_slice() {
+            let sectors = self.clusters[*cluster as usize].sectors.as_slice();
+            let sector = if dice.percent(60) {
+                sectors[0]
+            } else {
+                *dice.pick(sectors)
+            };
+            profile.sectors.add(sector);
+        }
+        let national = countries::national_strengths(country);
+        if profile.sectors.len() < wanted.max(1)
+            && profile
+                .sectors
+                .as_slice()
+                .iter()
+                .all(|sector| *sector == 13)
+        {
+            profile.sectors.add(u32::from(
+                self.specialisation.draw_category(dice, region, national),
+            ));
+        }
+        let mut attempts = 0;
+        while profile.sectors.len() < wanted && attempts < 8 {
+            attempts += 1;
+            let main = profile.main_sector();
+            let sector = if dice.percent(60) {
+                *dice.pick(&world.category(main).related)
+            } else {
+                self.specialisation.draw_category(dice, region, national)
+            };
+            profile.sectors.add(u32::from(sector));
+        }
+        self.finish_profile(&mut profile);
+        profile
+    }
+
+    fn finish_profile(&mut self, profile: &mut Profile) {
+        let world = self.world;
+        let country =
+            world.countries[usize::from(world.cities[profile.city as usize].country)].alpha2;
+        profile::draw_figures(&mut self.dice, profile);
+        profile::draw_vocabularies(&mut self.dice, world, profile, country);
+    }
+
+    /// Writes a profile's cells, column by column.
+    fn render(&mut self, profile: &Profile, row: &mut DemoRow) {
+        let world = self.world;
+        let city = &world.cities[profile.city as usize];
+        let region = &world.regions[usize::from(city.region)];
+        let country_index = usize::from(city.country);
+        let country = &world.countries[country_index];
+        let language = city.language;
+        let eu_language = EU_LANGUAGE_CODES.contains(&language.code);
+        let place = Place {
+            city,
+            region,
+            theme: profile.theme(),
+        };
+        let forms = countries::legal_forms(country.alpha2, language);
+        let members = (profile.kind == OrganisationType::Cluster)
+            .then(|| self.clusters[profile.index as usize].declared);
+        let dice = &mut self.dice;
+
+        write_external_id(self.seed, profile.index, row.text());
+        row.end(Column::ExternalId);
+        row.put(Column::Type, profile.kind.slug());
+        row.put(
+            Column::Language,
+            if eu_language { language.code } else { "" },
+        );
+
+        names::write_name(dice, profile, &place, language, forms, &mut self.names);
+        row.put(Column::Name, &self.names.name);
+        // Translations: clusters and universities often have an English name; organisations in
+        // the multilingual countries a French or German one.
+        let translatable = !matches!(
+            profile.kind,
+            OrganisationType::Sme | OrganisationType::LargeEnterprise | OrganisationType::Investor
+        );
+        let english_percent = match profile.kind {
+            OrganisationType::Cluster => 70,
+            OrganisationType::University => 50,
+            OrganisationType::Rto => 30,
+            _ => 10,
+        };
+        self.english_name.clear();
+        if translatable && eu_language && language.code != "en" && dice.percent(english_percent) {
+            names::write_translated_name(
+                dice,
+                profile.kind,
+                &place,
+                &ENGLISH,
+                &mut self.english_name,
+            );
+        }
+        row.put(Column::NameEn, &self.english_name);
+        let multilingual = matches!(country.alpha2, "BE" | "CH" | "LU");
+        if translatable && multilingual && language.code != "fr" && dice.percent(40) {
+            names::write_translated_name(dice, profile.kind, &place, &FRENCH, row.text());
+        }
+        row.end(Column::NameFr);
+        if translatable
+            && multilingual
+            && language.code == "fr"
+            && country.alpha2 != "BE"
+            && dice.percent(40)
+        {
+            names::write_translated_name(dice, profile.kind, &place, &GERMAN, row.text());
+        }
+        row.end(Column::NameDe);
+
+        let context = Context {
+            world,
+            // The English description uses the English name where there is one.
+            name: if self.english_name.is_empty() {
+                &self.names.name
+            } else {
+                &self.english_name
+            },
+            city: city.name,
+            region: region.name,
+            country: country.name,
+            members,
+        };
+        let english_primary = !eu_language || language.code == "en";
+        if english_primary {
+            prose::write_english_description(dice, profile, &context, row.text());
+        } else {
+            prose::write_local_description(profile, &context, language, row.text());
+        }
+        row.end(Column::Description);
+        let english_percent = if profile.kind == OrganisationType::Cluster {
+            85
+        } else {
+            40
+        };
+        if !english_primary && dice.percent(english_percent) {
+            prose::write_english_description(dice, profile, &context, row.text());
+        }
+        row.end(Column::DescriptionEn);
+
+        write_contact(
+            dice,
+            profile.kind,
+            &self.names.basis,
+            language,
+            country.alpha2,
+            row,
+            &mut self.scratch,
+        );
+
+        let pic_percent = match profile.kind {
+            OrganisationType::University => 95,
+            OrganisationType::Rto => 90,
+            OrganisationType::Cluster => 60,
+            OrganisationType::LargeEnterprise => 60,
+            OrganisationType::PublicAuthority => 40,
+            OrganisationType::Incubator | OrganisationType::Other => 30,
+            OrganisationType::Investor => 10,
+            OrganisationType::Sme => 6,
+        };
+        if dice.percent(pic_percent) {
+            // Distinct rows give distinct PICs: the row index goes through a bijection of
+            // 880,000,000..1,000,000,000.
+            text::write_number(
+                880_000_000 + vat::scramble(profile.index, self.pic_offset, 120_000_000),
+                row.text(),
+            );
+        }
+        row.end(Column::Pic);
+        let vat_percent = match profile.kind {
+            OrganisationType::Sme | OrganisationType::LargeEnterprise => 75,
+            OrganisationType::Cluster | OrganisationType::Investor => 55,
+            OrganisationType::Rto | OrganisationType::Incubator => 50,
+            OrganisationType::University | OrganisationType::Other => 40,
+            OrganisationType::PublicAuthority => 20,
+        };
+        if dice.percent(vat_percent) {
+            let serial = &mut self.vat_serials[country_index];
+            if vat::write_vat_number(country.alpha2, *serial, self.vat_offset, row.text()) {
+                *serial += 1;
+            }
+        }
+        row.end(Column::Vat);
+        row.put(Column::Country, country.alpha2);
+        row.put(Column::Nuts, city.nuts3);
+        row.put(Column::City, city.name);
+        let north = i64::from(dice.below(2 * 3_500 + 1)) - 3_500;
+        let east_range = city.lon_jitter_microdegrees.max(1);
+        let east = dice.below_u64(2 * east_range as u64 + 1) as i64 - east_range;
+        text::write_microdegrees(city.lat_microdegrees + north, row.text());
+        row.end(Column::Lat);
+        text::write_microdegrees(city.lon_microdegrees + east, row.text());
+        row.end(Column::Lon);
+        if let Some(founded) = profile.founded {
+            text::write_number(u64::from(founded), row.text());
+        }
+        row.end(Column::Founded);
+        if let Some(staff) = profile.staff {
+            text::write_number(u64::from(staff), row.text());
+        }
+        row.end(Column::Staff);
+        if let Some(cents) = profile.turnover_cents {
+            text::write_cents(cents, row.text());
+        }
+        row.end(Column::Turnover);
+        if let Some(cents) = profile.balance_sheet_cents {
+            text::write_cents(cents, row.text());
+        }
+        row.end(Column::BalanceSheet);
+        let has_money = profile.turnover_cents.is_some() || profile.balance_sheet_cents.is_some();
+        row.put(Column::Currency, if has_money { "EUR" } else { "" });
+
+        write_list(
+            profile
+                .sectors
+                .as_slice()
+                .iter()
+                .map(|sector| SectorId(*sector)),
+            row.text(),
+        );
+        row.end(Column::Sectors);
+        write_nace(dice, profile, world, row.text());
+        row.end(Column::Nace);
+        write_list(
+            profile
+                .technologies
+                .as_slice()
+                .iter()
+                .map(|index| world.technology_fields.ids[*index as usize]),
+            row.text(),
+        );
+        row.end(Column::Technologies);
+        write_list(
+            profile
+                .s3_areas
+                .as_slice()
+                .iter()
+                .map(|index| world.s3_areas.ids[*index as usize]),
+            row.text(),
+        );
+        row.end(Column::S3Areas);
+        write_list(
+            profile
+                .emerging
+                .as_slice()
+                .iter()
+                .map(|index| world.emerging_industries.ids[*index as usize]),
+            row.text(),
+        );
+        row.end(Column::Emerging);
+        write_list(
+            profile
+                .international_targets
+                .as_slice()
+                .iter()
+                .map(|index| world.international_targets[*index as usize]),
+            row.text(),
+        );
+        row.end(Column::TargetCountriesInternational);
+        write_list(
+            profile
+                .transnational_targets
+                .as_slice()
+                .iter()
+                .map(|index| world.transnational_targets[*index as usize]),
+            row.text(),
+        );
+        row.end(Column::TargetCountriesTransnational);
+
+        if profile.kind == OrganisationType::Cluster {
+            if dice.percent(20) {
+                names::write_partnership_name(profile.theme(), dice.below(4), row.text());
+            }
+            row.end(Column::Escp);
+            if dice.percent(40) {
+                let level = match dice.below(100) {
+                    0..70 => "bronze",
+                    70..90 => "silver",
+                    _ => "gold",
+                };
+                row.put(Column::Label, level);
+                write_label_date(dice.below(LABEL_DAYS), row.text());
+                row.end(Column::LabelDate);
+            } else {
+                row.end(Column::Label);
+                row.end(Column::LabelDate);
+            }
+        } else {
+            row.end(Column::Escp);
+            row.end(Column::Label);
+            row.end(Column::LabelDate);
+        }
+
+        prose::write_offers(dice, profile, &context, row.text());
+        row.end(Column::Offers);
+        prose::write_requests(dice, profile, &context, row.text());
+        row.end(Column::Requests);
+
+        for (position, cluster) in profile.member_of.as_slice().iter().enumerate() {
+            if position > 0 {
+                row.text().push('|');
+            }
+            write_external_id(self.seed, u64::from(*cluster), row.text());
+        }
+        row.end(Column::MemberOf);
+        let member_columns = [
+            Column::MembersSme,
+            Column::MembersLarge,
+            Column::MembersResearch,
+            Column::MembersOther,
+        ];
+        for (bucket, column) in member_columns.into_iter().enumerate() {
+            if let Some(declared) = members {
+                text::write_number(u64::from(declared[bucket]), row.text());
+            }
+            row.end(column);
+        }
+    }
+}
+
+impl Iterator for DemoRows {
+    type Item = DemoRow;
+
+    fn next(&mut self) -> Option<DemoRow> {
+        let mut row = DemoRow::new();
+        self.next_into(&mut row).then_some(row)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let left = (self.total - self.next_index) as usize;
+        (left, Some(left))
+    }
+}
+
+impl ExactSizeIterator for DemoRows {}
+
+/// Spreads the bits of a seed (SplitMix64's finaliser), so that neighbouring seeds give unrelated
+/// offsets.
+fn mix(seed: u64) -> u64 {
+    let mut value = seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    value = (value ^ (value >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    value = (value ^ (value >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    value ^ (value >> 31)
+}
+
+/// The external id of row `index` of the run with `seed`: `demo-<seed>-<index, 7 digits>`.
+pub(crate) fn write_external_id(seed: u64, index: u64, out: &mut String) {
+    out.push_str("demo-");
+    text::write_number(seed, out);
+    out.push('-');
+    let start = out.len();
+    text::write_number(index, out);
+    let digits = out.len() - start;
+    if digits < 7 {
+        out.insert_str(start, &"0000000"[digits..]);
+    }
+}
+
+/// A cluster category id as a list item.
+struct SectorId(u32);
+
+impl std::fmt::Display for SectorId {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(formatter, "{}", self.0)
+    }
+}
+
+/// Writes items separated by `|`.
+fn write_list<T: std::fmt::Display>(items: impl Iterator<Item = T>, out: &mut String) {
+    use std::fmt::Write as _;
+    for (position, item) in items.enumerate() {
+        if position > 0 {
+            out.push('|');
+        }
+        let _ = write!(out, "{item}");
+    }
+}
+
+/// Writes the NACE classes: the main activity's class first, then one more class of the main
+/// category or of another listed category for larger organisations.
+fn write_nace(dice: &mut Dice, profile: &Profile, world: &World, out: &mut String) {
+    let Some(main) = prose::main_nace_class(profile, world) else {
+        return;
+    };
+    out.push_str(main);
+    let extra = match profile.kind {
+        OrganisationType::Sme => usize::from(dice.percent(35)),
+        OrganisationType::LargeEnterprise
+        | OrganisationType::Cluster
+        | OrganisationType::University => dice.between(1, 3) as usize,
+        _ => dice.between(0, 2) as usize,
+    };
+    let mut written = [main; 4];
+    let mut count = 1;
+    for _ in 0..extra * 2 {
+        if count > extra {
+            break;
+        }
+        let sector = *dice.pick(profile.sectors.as_slice()) as u8;
+        let class = *dice.pick(&world.category(sector).nace_classes);
+        if !written[..count].contains(&class) {
+            written[count] = class;
+            count += 1;
+            out.push('|');
+            out.push_str(class);
+        }
+    }
+}
+
+/// Writes the website and e-mail cells.
+fn write_contact(
+    dice: &mut Dice,
+    kind: OrganisationType,
+    basis: &str,
+    language: &Language,
+    country: &str,
+    row: &mut DemoRow,
+    domain: &mut String,
+) {
+    domain.clear();
+    text::write_slug(basis, 36, domain);
+    if domain.is_empty() {
+        domain.push_str("organisation");
+    }
+    domain.push('.');
+    domain.push_str(countries::web_domain_suffix(country));
+    let website_percent = match kind {
+        OrganisationType::Cluster | OrganisationType::University | OrganisationType::Rto => 98,
+        OrganisationType::Sme => 72,
+        _ => 90,
+    };
+    if dice.percent(website_percent) {
+        row.text().push_str("https://www.");
+        row.text().push_str(domain);
+    }
+    row.end(Column::Website);
+    if dice.percent(75) {
+        row.text().push_str(if dice.percent(80) {
+            language.mailbox
+        } else {
+            "office"
+        });
+        row.text().push('@');
+        row.text().push_str(domain);
+    }
+    row.end(Column::Email);
+}
+
+/// Labels were awarded on one of the 730 days from 1 July 2024 to 30 June 2026, so most are still
+/// valid (a label lasts two years).
+pub(crate) const LABEL_DAYS: u32 = 730;
+
+/// Writes the date `day` days after 1 July 2024 as YYYY-MM-DD.
+fn write_label_date(day: u32, out: &mut String) {
+    const MONTH_DAYS: [u32; 12] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    let (mut year, mut month, mut rest) = (REFERENCE_YEAR - 2, 7_usize, day);
+    loop {
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+        let length = MONTH_DAYS[month - 1] + u32::from(month == 2 && leap);
+        if rest < length {
+            break;
+        }
+        rest -= length;
+        month += 1;
+        if month == 13 {
+            month = 1;
+            year += 1;
+        }
+    }
+    use std::fmt::Write as _;
+    let _ = write!(out, "{year:04}-{month:02}-{:02}", rest + 1);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn external_ids_are_zero_padded() {
+        let mut id = String::new();
+        write_external_id(42, 123, &mut id);
+        assert_eq!(id, "demo-42-0000123");
+        id.clear();
+        write_external_id(7, 12_345_678, &mut id);
+        assert_eq!(id, "demo-7-12345678");
+    }
+
+    #[test]
+    fn label_dates_are_calendar_dates_in_the_window() {
+        let date = |day| {
+            let mut out = String::new();
+            write_label_date(day, &mut out);
+            out
+        };
+        assert_eq!(date(0), "2024-07-01");
+        assert_eq!(date(31), "2024-08-01");
+        assert_eq!(date(184), "2025-01-01");
+        assert_eq!(date(LABEL_DAYS - 1), "2026-06-30");
+    }
+
+    #[test]
+    fn two_percent_are_clusters() {
+        assert_eq!(cluster_count(0), 0);
+        assert_eq!(cluster_count(1), 1);
+        assert_eq!(cluster_count(5_000), 100);
+        assert_eq!(cluster_count(1_000_000), 20_000);
+    }
+}
