@@ -1,1 +1,105 @@
-//! Placeholder; see ARCHITECTURE.md.
+//! Clusterhub's HTTP layer, the only crate that knows HTTP: the JSON API under `/api/v1`, the
+//! server-rendered HTML pages, their static files, and the layers every answer passes through.
+//!
+//! The binary builds an [`AppState`] and serves [`router`]:
+//!
+//! ```no_run
+//! # async fn serve(storage: clusterhub_storage::Storage) -> std::io::Result<()> {
+//! use clusterhub_reference::Reference;
+//! use clusterhub_web::AppState;
+//!
+//! let state = AppState::new(storage, Reference::get()).with_version("1.0.0");
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
+//! axum::serve(listener, clusterhub_web::router(state)).await
+//! # }
+//! ```
+//!
+//! Each resource module exposes its own `router()`; [`router`] merges them in one place and adds
+//! the layers: security headers, request ids, tracing, complete error bodies, a timeout and a
+//! request body limit.
+
+mod api;
+mod assets;
+mod caching;
+mod error;
+pub mod i18n;
+mod middleware;
+mod pages;
+mod query;
+mod state;
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::Request;
+use axum::http::{StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+pub use error::{ApiError, ErrorCode, PROBLEM_JSON};
+pub use middleware::{CONTENT_SECURITY_POLICY, REQUEST_BODY_LIMIT, REQUEST_ID_HEADER, RequestId};
+pub use state::AppState;
+
+/// How long a request may take before it is answered 408 and abandoned.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Every route of the application, with its layers, ready for `axum::serve`.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(api::router())
+        .merge(pages::router())
+        .merge(assets::router())
+        .fallback(not_found)
+        .with_state(state)
+        // Each `layer` call wraps everything above it, so the last one is the outermost: the
+        // security headers and the request id see every answer, including the ones the inner
+        // layers make (408 from the timeout, 413 from the body limit).
+        .layer(RequestBodyLimitLayer::new(REQUEST_BODY_LIMIT))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(axum::middleware::from_fn(middleware::complete_error_bodies))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(request_span)
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
+        .layer(axum::middleware::from_fn(middleware::assign_request_id))
+        .layer(axum::middleware::from_fn(middleware::add_security_headers))
+}
+
+/// The tracing span of one request: its id, method and path (not the query, which may hold
+/// what someone searched for).
+fn request_span(request: &Request) -> tracing::Span {
+    let request_id = request
+        .extensions()
+        .get::<RequestId>()
+        .map(|id| id.0.clone())
+        .unwrap_or_default();
+    tracing::info_span!(
+        "request",
+        request_id = %request_id,
+        method = %request.method(),
+        path = %request.uri().path(),
+    )
+}
+
+/// No route matched: a problem+json 404 under `/api`, the page "not found" elsewhere.
+async fn not_found(language: pages::RequestLanguage, uri: Uri) -> Response {
+    if middleware::is_api_path(uri.path()) {
+        ApiError::new(
+            ErrorCode::RouteNotFound,
+            format!(
+                "No endpoint answers at {}. Start from /api/v1/taxonomies or /api/v1/health.",
+                uri.path()
+            ),
+        )
+        .into_response()
+    } else {
+        pages::not_found_page(&language, uri.path()).into_response()
+    }
+}

@@ -1,0 +1,68 @@
+//! The state every handler shares: the database, the reference data, when the process started
+//! and which version it runs.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use clusterhub_reference::Reference;
+use clusterhub_storage::Storage;
+
+/// What the handlers share; cheap to clone (the database handle is a pool, the rest is shared).
+#[derive(Clone)]
+pub struct AppState {
+    storage: Storage,
+    reference: &'static Reference,
+    started_at: Instant,
+    version: Arc<str>,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The reference data is large and says nothing about this instance, so it is left out.
+        formatter
+            .debug_struct("AppState")
+            .field("storage", &self.storage)
+            .field("started_at", &self.started_at)
+            .field("version", &self.version)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AppState {
+    /// State over an opened (and migrated) database and the embedded reference data. The version
+    /// shown is this crate's until [`AppState::with_version`] sets the binary's.
+    pub fn new(storage: Storage, reference: &'static Reference) -> AppState {
+        AppState {
+            storage,
+            reference,
+            started_at: Instant::now(),
+            version: Arc::from(env!("CARGO_PKG_VERSION")),
+        }
+    }
+
+    /// Sets the version shown by the health endpoint and the page footer.
+    pub fn with_version(mut self, version: impl Into<String>) -> AppState {
+        self.version = Arc::from(version.into());
+        self
+    }
+
+    /// The database.
+    pub fn storage(&self) -> &Storage {
+        &self.storage
+    }
+
+    /// The reference data (NUTS, NACE, countries, vocabularies).
+    pub fn reference(&self) -> &'static Reference {
+        self.reference
+    }
+
+    /// When this state was made, which is when the server started.
+    pub fn started_at(&self) -> Instant {
+        self.started_at
+    }
+
+    /// The version of the running software.
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+}

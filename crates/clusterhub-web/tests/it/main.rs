@@ -1,0 +1,9 @@
+//! The web crate's integration tests, in one binary: requests go through the whole router
+//! in-process (`tower::ServiceExt::oneshot`) against a real SQLite database in a temp dir.
+
+mod errors;
+mod health;
+mod pages;
+mod security;
+mod support;
+mod taxonomies;
