@@ -131,3 +131,52 @@ async fn request_ids_are_answered_and_sensible_ones_are_kept() {
         .await;
     assert_ne!(replaced.header("x-request-id"), Some("bad id with spaces"));
 }
+
+/// A log destination the test can read back.
+#[derive(Clone, Default)]
+struct CapturedLog(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for CapturedLog {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .expect("the log lock")
+            .extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn a_server_side_failure_is_logged_with_its_request_id_and_not_sent() {
+    let log = CapturedLog::default();
+    let writer = log.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    // The test runs on one thread, so the subscriber sees every event of the request.
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let app = TestApp::new().await;
+    app.storage.close().await;
+    let response = app.get("/api/v1/health").await;
+    assert_problem(
+        &response,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "database_unavailable",
+    );
+    let request_id = response.header("x-request-id").expect("a request id");
+
+    let logged = String::from_utf8(log.0.lock().expect("the log lock").clone()).expect("UTF-8");
+    let line = logged
+        .lines()
+        .find(|line| line.contains("server error"))
+        .unwrap_or_else(|| panic!("no server error was logged:\n{logged}"));
+    assert!(line.contains(request_id), "{line}");
+    assert!(line.contains("closed"), "the cause is missing: {line}");
+    assert!(!response.text().contains("closed"));
+}

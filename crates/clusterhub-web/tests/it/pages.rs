@@ -66,7 +66,7 @@ async fn the_home_page_renders_in_english_french_and_german() {
             "de",
             "Organisationen nach Land",
             "Deutschland",
-            "Clusterorganisationen",
+            "Cluster\u{ad}organisationen",
         ),
     ];
     for (language, chart_title, germany, clusters) in expectations {
