@@ -21,8 +21,8 @@ use sqlx::{AnyPool, ConnectOptions, Executor};
 
 pub use error::StorageError;
 pub use organisations::{
-    CountGrouping, CountRow, ImportSummary, ImportTransaction, OrganisationImport,
-    PlainInsert, StoredOrganisation, UnknownCluster, organisation_content_hash,
+    CountGrouping, CountRow, ImportSummary, ImportTransaction, OrganisationImport, PlainInsert,
+    PreparedOrganisation, StoredOrganisation, UnknownCluster,
 };
 pub use projects::{CordisImportSummary, ParticipantImport, Participation, Project, ProjectImport};
 
@@ -34,23 +34,26 @@ pub enum Backend {
 }
 
 impl Backend {
-    /// `count` numbered placeholders from `first` on, comma-separated, for statements built at
-    /// run time with many parameters (multi-row inserts, `IN` lists). PostgreSQL numbers them
-    /// `$n`; SQLite gets `?n`, which it binds by number, because it resolves `$n` as a *name*
-    /// with a linear search per parameter — quadratic in a 20,000-parameter insert. Hand-written
-    /// queries with a few parameters use `$n` on both engines.
+    /// `count` placeholders for parameters `first..first + count`, comma-separated, for
+    /// statements built at run time with many parameters (multi-row inserts, `IN` lists).
+    /// PostgreSQL numbers them `$n`. SQLite gets anonymous `?`, bound in order: it looks up a
+    /// numbered or named parameter (`$n`, `?n`) by a linear search of all the statement's
+    /// parameters, both when preparing and when sqlx asks each parameter's name, which makes a
+    /// 20,000-parameter insert quadratic. A statement must therefore use this for all of its
+    /// parameters, in order. Hand-written queries with a few parameters use `$n` on both engines.
     pub fn placeholders(self, first: usize, count: usize) -> String {
-        let sigil = match self {
-            Backend::Sqlite => '?',
-            Backend::Postgres => '$',
-        };
         let mut text = String::with_capacity(count * 7);
         for number in first..first + count {
             if number > first {
                 text.push_str(", ");
             }
-            text.push(sigil);
-            text.push_str(&number.to_string());
+            match self {
+                Backend::Sqlite => text.push('?'),
+                Backend::Postgres => {
+                    text.push('$');
+                    text.push_str(&number.to_string());
+                }
+            }
         }
         text
     }

@@ -137,17 +137,127 @@ const PROFILE_COLUMNS: &[&str] = &[
 /// SQLite's 32,766 and PostgreSQL's 65,535 bound parameters.
 const ROWS_PER_STATEMENT: usize = 500;
 
-/// A stable hash of everything an import writes for one organisation, so that importing the same
-/// data again can tell that nothing changed. FNV-1a over the JSON form: stable across runs and
-/// machines, unlike `std`'s randomly seeded hasher.
-pub fn organisation_content_hash(profile: &OrganisationImport) -> String {
-    let json = serde_json::to_vec(profile).unwrap_or_default();
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in json {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
+/// A profile with its JSON columns serialised and its content hash computed: the work a writer
+/// would otherwise do while holding the database, done beforehand (an import does it on the
+/// thread that parses the file).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PreparedOrganisation {
+    pub profile: OrganisationImport,
+    /// names, descriptions, sectors, nace, technologies, s3_areas, emerging,
+    /// target_international, target_transnational, offers, requests — as JSON text.
+    json: [String; 11],
+    content_hash: String,
+}
+
+impl OrganisationImport {
+    /// Serialises the JSON columns and computes the content hash.
+    pub fn prepare(self) -> PreparedOrganisation {
+        let json = [
+            json_map(&self.names),
+            json_map(&self.descriptions),
+            json_list(&self.sectors),
+            json_list(&self.nace),
+            json_list(&self.technologies),
+            json_list(&self.s3_areas),
+            json_list(&self.emerging),
+            json_list(&self.target_international),
+            json_list(&self.target_transnational),
+            json_list(&self.offers),
+            json_list(&self.requests),
+        ];
+        let content_hash = content_hash(&self, &json);
+        PreparedOrganisation {
+            profile: self,
+            json,
+            content_hash,
+        }
     }
-    format!("{hash:016x}")
+}
+
+impl PreparedOrganisation {
+    /// The hash stored with the row; equal hashes mean an import has nothing to change.
+    pub fn content_hash(&self) -> &str {
+        &self.content_hash
+    }
+}
+
+/// FNV-1a, 64 bits: stable across runs and machines, unlike `std`'s randomly seeded hasher.
+struct Fnv(u64);
+
+impl Fnv {
+    fn bytes(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 ^= u64::from(byte);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    /// A value followed by a separator that cannot occur in UTF-8 text, so that moving text from
+    /// one column to the next changes the hash; `None` hashes differently from `Some("")`.
+    fn text(&mut self, value: Option<&str>) {
+        match value {
+            Some(text) => {
+                self.bytes(text.as_bytes());
+                self.bytes(&[0xFF]);
+            }
+            None => self.bytes(&[0xFE]),
+        }
+    }
+
+    fn number<T: std::fmt::Display>(&mut self, value: Option<T>) {
+        self.text(value.map(|value| value.to_string()).as_deref());
+    }
+}
+
+/// A stable hash of every column an import writes for one organisation, including the clusters it
+/// belongs to, so that importing the same data again can tell that nothing changed.
+fn content_hash(profile: &OrganisationImport, json: &[String; 11]) -> String {
+    let mut hash = Fnv(0xcbf2_9ce4_8422_2325);
+    for text in [
+        &profile.external_key,
+        &profile.kind,
+        &profile.name,
+        &profile.country,
+        &profile.sme_status,
+    ] {
+        hash.text(Some(text));
+    }
+    for text in [
+        &profile.website,
+        &profile.email,
+        &profile.pic,
+        &profile.vat,
+        &profile.nuts,
+        &profile.city,
+        &profile.turnover_currency,
+        &profile.balance_sheet_currency,
+        &profile.escp,
+        &profile.label,
+        &profile.label_date,
+    ] {
+        hash.text(text.as_deref());
+    }
+    hash.number(profile.lat);
+    hash.number(profile.lon);
+    for number in [
+        profile.founded,
+        profile.staff,
+        profile.turnover_cents,
+        profile.balance_sheet_cents,
+        profile.members_sme,
+        profile.members_large,
+        profile.members_research,
+        profile.members_other,
+    ] {
+        hash.number(number);
+    }
+    for text in json {
+        hash.text(Some(text));
+    }
+    for cluster in &profile.member_of {
+        hash.text(Some(cluster));
+    }
+    format!("{:016x}", hash.0)
 }
 
 fn json_list(values: &[String]) -> String {
@@ -158,18 +268,19 @@ fn json_map(values: &BTreeMap<String, String>) -> String {
     serde_json::to_string(values).unwrap_or_else(|_| String::from("{}"))
 }
 
-/// Binds one profile's columns in [`PROFILE_COLUMNS`] order.
+/// Binds one prepared profile's columns in [`PROFILE_COLUMNS`] order.
 fn bind_profile<'q>(
     query: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>>,
-    profile: &'q OrganisationImport,
-    content_hash: String,
+    prepared: &'q PreparedOrganisation,
 ) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>> {
+    let profile = &prepared.profile;
+    let json = &prepared.json;
     query
         .bind(profile.external_key.as_str())
         .bind(profile.kind.as_str())
         .bind(profile.name.as_str())
-        .bind(json_map(&profile.names))
-        .bind(json_map(&profile.descriptions))
+        .bind(json[0].as_str())
+        .bind(json[1].as_str())
         .bind(profile.website.as_deref())
         .bind(profile.email.as_deref())
         .bind(profile.pic.as_deref())
@@ -186,23 +297,23 @@ fn bind_profile<'q>(
         .bind(profile.balance_sheet_cents)
         .bind(profile.balance_sheet_currency.as_deref())
         .bind(profile.sme_status.as_str())
-        .bind(json_list(&profile.sectors))
-        .bind(json_list(&profile.nace))
-        .bind(json_list(&profile.technologies))
-        .bind(json_list(&profile.s3_areas))
-        .bind(json_list(&profile.emerging))
-        .bind(json_list(&profile.target_international))
-        .bind(json_list(&profile.target_transnational))
+        .bind(json[2].as_str())
+        .bind(json[3].as_str())
+        .bind(json[4].as_str())
+        .bind(json[5].as_str())
+        .bind(json[6].as_str())
+        .bind(json[7].as_str())
+        .bind(json[8].as_str())
         .bind(profile.escp.as_deref())
         .bind(profile.label.as_deref())
         .bind(profile.label_date.as_deref())
-        .bind(json_list(&profile.offers))
-        .bind(json_list(&profile.requests))
+        .bind(json[9].as_str())
+        .bind(json[10].as_str())
         .bind(profile.members_sme)
         .bind(profile.members_large)
         .bind(profile.members_research)
         .bind(profile.members_other)
-        .bind(content_hash)
+        .bind(prepared.content_hash.as_str())
 }
 
 /// `INSERT INTO organisations (...) VALUES (...), (...)` for `rows` rows.
@@ -485,49 +596,57 @@ impl ImportTransaction {
         &mut self,
         profiles: &[OrganisationImport],
     ) -> Result<(), StorageError> {
+        let prepared: Vec<PreparedOrganisation> = profiles
+            .iter()
+            .cloned()
+            .map(OrganisationImport::prepare)
+            .collect();
+        self.write_prepared(&prepared).await
+    }
+
+    /// Writes a batch of prepared profiles (see [`OrganisationImport::prepare`]).
+    pub async fn write_prepared(
+        &mut self,
+        profiles: &[PreparedOrganisation],
+    ) -> Result<(), StorageError> {
         for chunk in profiles.chunks(ROWS_PER_STATEMENT) {
             self.write_chunk(chunk).await?;
         }
         Ok(())
     }
 
-    async fn write_chunk(&mut self, profiles: &[OrganisationImport]) -> Result<(), StorageError> {
-        let hashes: Vec<String> = profiles.iter().map(organisation_content_hash).collect();
+    async fn write_chunk(&mut self, profiles: &[PreparedOrganisation]) -> Result<(), StorageError> {
         let existing = self.existing_keys(profiles).await?;
-
-        let mut new_rows: Vec<usize> = Vec::new();
-        for (index, profile) in profiles.iter().enumerate() {
-            match existing.get(profile.external_key.as_str()) {
-                None => new_rows.push(index),
+        let mut new_rows: Vec<&PreparedOrganisation> = Vec::new();
+        for prepared in profiles {
+            match existing.get(prepared.profile.external_key.as_str()) {
+                None => new_rows.push(prepared),
                 Some((id, stored_hash)) => {
-                    if *stored_hash == hashes[index] {
+                    if *stored_hash == prepared.content_hash {
                         self.summary.unchanged += 1;
                     } else {
                         let sql = update_statement();
                         let query = sqlx::query(&sql)
                             .bind(self.revision)
                             .bind(self.now.as_str());
-                        bind_profile(query, profile, hashes[index].clone())
+                        bind_profile(query, prepared)
                             .bind(*id)
                             .execute(&mut *self.transaction)
                             .await?;
                         self.summary.updated += 1;
-                        self.replace_memberships(*id, profile).await?;
+                        self.replace_memberships(*id, &prepared.profile).await?;
                     }
                 }
             }
         }
-        self.insert_new(profiles, &new_rows, &hashes).await?;
+        self.insert_new(&new_rows).await?;
         Ok(())
     }
 
-    /// Inserts `profiles[index]` for every index in `new_rows` with fresh ids, returning the
-    /// external key → id of each.
+    /// Inserts `new_rows` with fresh ids, returning the external key → id of each.
     async fn insert_new(
         &mut self,
-        profiles: &[OrganisationImport],
-        new_rows: &[usize],
-        hashes: &[String],
+        new_rows: &[&PreparedOrganisation],
     ) -> Result<Vec<(String, i64)>, StorageError> {
         if new_rows.is_empty() {
             return Ok(Vec::new());
@@ -541,15 +660,15 @@ impl ImportTransaction {
         let sql = insert_statement(self.backend, new_rows.len());
         let mut query = sqlx::query(&sql);
         let mut written = Vec::with_capacity(new_rows.len());
-        for (offset, &index) in new_rows.iter().enumerate() {
-            let profile = &profiles[index];
+        for (offset, prepared) in new_rows.iter().enumerate() {
+            let profile = &prepared.profile;
             let id = first_id + offset as i64;
             query = query
                 .bind(id)
                 .bind(self.revision)
                 .bind(self.now.as_str())
                 .bind(self.now.as_str());
-            query = bind_profile(query, profile, hashes[index].clone());
+            query = bind_profile(query, prepared);
             if !profile.member_of.is_empty() {
                 self.pending_memberships.push((
                     id,
@@ -570,16 +689,21 @@ impl ImportTransaction {
         &mut self,
         profiles: &[OrganisationImport],
     ) -> Result<(Vec<(String, i64)>, u64), StorageError> {
-        let existing = self.existing_keys(profiles).await?;
+        let prepared: Vec<PreparedOrganisation> = profiles
+            .iter()
+            .cloned()
+            .map(OrganisationImport::prepare)
+            .collect();
+        let existing = self.existing_keys(&prepared).await?;
         let mut ids: Vec<(String, i64)> = existing
             .iter()
             .map(|(key, (id, _))| (key.clone(), *id))
             .collect();
-        let new_rows: Vec<usize> = (0..profiles.len())
-            .filter(|&index| !existing.contains_key(&profiles[index].external_key))
+        let new_rows: Vec<&PreparedOrganisation> = prepared
+            .iter()
+            .filter(|row| !existing.contains_key(&row.profile.external_key))
             .collect();
-        let hashes: Vec<String> = profiles.iter().map(organisation_content_hash).collect();
-        let written = self.insert_new(profiles, &new_rows, &hashes).await?;
+        let written = self.insert_new(&new_rows).await?;
         let added = written.len() as u64;
         ids.extend(written);
         Ok((ids, added))
@@ -595,15 +719,15 @@ impl ImportTransaction {
 
     async fn existing_keys(
         &mut self,
-        profiles: &[OrganisationImport],
+        profiles: &[PreparedOrganisation],
     ) -> Result<HashMap<String, (i64, String)>, StorageError> {
         let sql = format!(
             "SELECT external_key, id, content_hash FROM organisations WHERE external_key IN ({})",
             self.backend.placeholders(1, profiles.len())
         );
         let mut query = sqlx::query(&sql);
-        for profile in profiles {
-            query = query.bind(profile.external_key.as_str());
+        for prepared in profiles {
+            query = query.bind(prepared.profile.external_key.as_str());
         }
         let rows = query.fetch_all(&mut *self.transaction).await?;
         let mut existing = HashMap::with_capacity(rows.len());
@@ -804,13 +928,20 @@ impl std::fmt::Debug for PlainInsert {
 impl Storage {
     /// Starts the benchmark reference path; see [`PlainInsert`].
     pub async fn begin_plain_insert(&self) -> Result<PlainInsert, StorageError> {
-        Ok(PlainInsert { transaction: self.pool().begin().await?, backend: self.backend() })
+        Ok(PlainInsert {
+            transaction: self.pool().begin().await?,
+            backend: self.backend(),
+        })
     }
 }
 
 impl PlainInsert {
     /// Inserts `profiles` with ids from `first_id` on.
-    pub async fn insert(&mut self, profiles: &[OrganisationImport], first_id: i64) -> Result<(), StorageError> {
+    pub async fn insert(
+        &mut self,
+        profiles: &[PreparedOrganisation],
+        first_id: i64,
+    ) -> Result<(), StorageError> {
         let now = "2026-01-01T00:00:00Z";
         for (chunk_index, chunk) in profiles.chunks(ROWS_PER_STATEMENT).enumerate() {
             let sql = insert_statement(self.backend, chunk.len());
@@ -818,7 +949,7 @@ impl PlainInsert {
             for (offset, profile) in chunk.iter().enumerate() {
                 let id = first_id + (chunk_index * ROWS_PER_STATEMENT + offset) as i64;
                 query = query.bind(id).bind(1_i64).bind(now).bind(now);
-                query = bind_profile(query, profile, String::new());
+                query = bind_profile(query, profile);
             }
             query.execute(&mut *self.transaction).await?;
         }

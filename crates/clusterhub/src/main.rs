@@ -11,6 +11,11 @@ mod pipeline;
 
 use clap::Parser;
 
+/// mimalloc: the import pipeline allocates on one thread and frees on another (rows travel from
+/// the reader thread to the database worker), which glibc's allocator handles slowly.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> std::process::ExitCode {
     let cli = cli::Cli::parse();
     init_tracing(&cli);

@@ -16,7 +16,7 @@ use clusterhub_demo::DemoConfig;
 use clusterhub_import::{
     CsvRows, FileFormat, OrganisationColumns, RawRow, RowError, read_xlsx, sniff_format,
 };
-use clusterhub_storage::{ImportSummary, OrganisationImport, Storage};
+use clusterhub_storage::{ImportSummary, OrganisationImport, PreparedOrganisation, Storage};
 use tokio::sync::mpsc;
 
 /// Rows per message from the reader thread to the writer.
@@ -45,7 +45,7 @@ pub struct LoadReport {
 }
 
 enum Message {
-    Batch(Vec<OrganisationImport>),
+    Batch(Vec<PreparedOrganisation>),
     Errors(Vec<RowError>),
     Fatal(String),
     /// The end: rows read, and `member_of` references to clusters not in the file, with the
@@ -83,7 +83,7 @@ pub async fn load(
                 // on to find every other problem.
                 if report.errors.is_empty() {
                     if let Some(import) = import.as_mut() {
-                        import.write_batch(&batch).await?;
+                        import.write_prepared(&batch).await?;
                     }
                 }
             }
@@ -247,18 +247,18 @@ fn validate_rows(
             Ok(row) => match columns.parse(&row, today) {
                 Err(row_errors) => errors.extend(row_errors),
                 Ok(parsed) => {
-                    let profile = OrganisationImport::from_domain(&parsed.organisation);
-                    if let Some(first) = first_line_of_key.get(&profile.external_key) {
+                    let profile = OrganisationImport::from_domain(&parsed.organisation).prepare();
+                    if let Some(first) = first_line_of_key.get(&profile.profile.external_key) {
                         errors.push(RowError::new(
                             parsed.line,
                             "external_id",
-                            &profile.external_key,
+                            &profile.profile.external_key,
                             format!("this external_id is already used on line {first}"),
                         ));
                         continue;
                     }
-                    first_line_of_key.insert(profile.external_key.clone(), parsed.line);
-                    for cluster in &profile.member_of {
+                    first_line_of_key.insert(profile.profile.external_key.clone(), parsed.line);
+                    for cluster in &profile.profile.member_of {
                         references.push((parsed.line, cluster.clone()));
                     }
                     batch.push(profile);

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use clusterhub_demo::DemoConfig;
 use clusterhub_import::{CsvRows, OrganisationColumns};
-use clusterhub_storage::{OrganisationImport, Storage};
+use clusterhub_storage::{OrganisationImport, PreparedOrganisation, Storage};
 use sqlx::Connection;
 
 use crate::cli::{BenchBackend, BenchCommand, BenchImportArgs};
@@ -142,7 +142,7 @@ async fn import(args: BenchImportArgs) -> anyhow::Result<ExitCode> {
 /// references measure, so callers time only their own work inside `sink`.
 async fn for_each_batch<F>(csv_path: &Path, mut sink: F) -> anyhow::Result<()>
 where
-    F: AsyncFnMut(Vec<OrganisationImport>) -> anyhow::Result<()>,
+    F: AsyncFnMut(Vec<PreparedOrganisation>) -> anyhow::Result<()>,
 {
     let file = std::fs::File::open(csv_path)?;
     let rows = CsvRows::new(file)?;
@@ -154,7 +154,7 @@ where
         let parsed = columns
             .parse(&row, today)
             .map_err(|errors| anyhow::anyhow!("line {}: {:?}", row.line, errors))?;
-        batch.push(OrganisationImport::from_domain(&parsed.organisation));
+        batch.push(OrganisationImport::from_domain(&parsed.organisation).prepare());
         if batch.len() == 5_000 {
             sink(std::mem::take(&mut batch)).await?;
         }
@@ -171,7 +171,7 @@ async fn plain_insert(storage: &Storage, csv_path: &Path) -> anyhow::Result<Dura
     let mut elapsed = Duration::ZERO;
     let mut transaction = storage.begin_plain_insert().await?;
     let mut next_id = 1;
-    for_each_batch(csv_path, async |batch: Vec<OrganisationImport>| {
+    for_each_batch(csv_path, async |batch: Vec<PreparedOrganisation>| {
         let started = Instant::now();
         transaction.insert(&batch, next_id).await?;
         next_id += batch.len() as i64;
@@ -236,10 +236,10 @@ async fn copy_reference(schema_url: &str, csv_path: &Path) -> anyhow::Result<Dur
     let mut next_id = 1i64;
     let now = "2026-01-01T00:00:00Z";
     let columns = OrganisationImport::column_names().join(", ");
-    for_each_batch(csv_path, async |batch: Vec<OrganisationImport>| {
+    for_each_batch(csv_path, async |batch: Vec<PreparedOrganisation>| {
         let mut text = String::with_capacity(batch.len() * 700);
         for profile in &batch {
-            profile.write_copy_text(next_id, now, &mut text);
+            profile.profile.write_copy_text(next_id, now, &mut text);
             next_id += 1;
         }
         let started = Instant::now();
