@@ -5,7 +5,7 @@
 //! Memory stays bounded by the plan of the clusters (a few dozen bytes each) whatever the number
 //! of rows: no row is kept after it is handed out.
 
-use crate::countries::{self, SUPPORTED_COUNTRIES};
+use crate::countries::SUPPORTED_COUNTRIES;
 use crate::languages::{ENGLISH, FRENCH, GERMAN, Language};
 use crate::names::{self, NameBuffers, Place};
 use crate::profile::{self, OrganisationType, Picks, Profile, REFERENCE_YEAR, Specialisation};
@@ -38,14 +38,6 @@ pub fn cluster_count(organisations: usize) -> usize {
 const PLAN_STREAM: u64 = 1;
 const REGION_STREAM: u64 = 2;
 const ROW_STREAM: u64 = 3;
-
-/// Languages whose code the import layout accepts (the 24 official EU languages that the
-/// generator writes). Names in other languages (Turkish, Serbian, …) go without a language code,
-/// which the importer reads as English.
-const EU_LANGUAGE_CODES: [&str; 22] = [
-    "bg", "cs", "da", "de", "el", "en", "es", "et", "fi", "fr", "hr", "hu", "it", "lt", "lv", "nl",
-    "pl", "pt", "ro", "sk", "sl", "sv",
-];
 
 /// A cluster organisation as planned before any row is written.
 #[derive(Debug, Clone)]
@@ -94,15 +86,18 @@ impl DemoRows {
         let mut clusters = Vec::with_capacity(cluster_count(config.organisations));
         let mut clusters_by_region = vec![Vec::new(); world.regions.len()];
         for index in 0..cluster_count(config.organisations) {
-            let city = world.city_for_ticket(plan_dice.below_u64(world.total_population()));
+            let city = world.draw_city(&mut plan_dice);
             let region = world.cities[city as usize].region;
-            let country = world.countries[usize::from(world.cities[city as usize].country)].alpha2;
             let mut sectors = Picks::<3>::new();
-            let national = countries::national_strengths(country);
-            let main = if plan_dice.percent(70) || national.is_empty() {
-                *plan_dice.pick(specialisation.of_region(region))
-            } else {
-                *plan_dice.pick(national)
+            let national =
+                world.countries[usize::from(world.cities[city as usize].country)].strengths;
+            // A cluster organises one of its region's strengths, a national one, or around a
+            // seaport the maritime economy.
+            let main = match plan_dice.below(100) {
+                0..12 if world.regions[usize::from(region)].maritime => 50,
+                0..65 => *plan_dice.pick(specialisation.of_region(region)),
+                _ if national.is_empty() => *plan_dice.pick(specialisation.of_region(region)),
+                _ => *plan_dice.pick(national),
             };
             sectors.add(u32::from(main));
             let wanted = plan_dice.between(2, 3) as usize;
@@ -180,9 +175,8 @@ impl DemoRows {
         let world = self.world;
         let dice = &mut self.dice;
         let kind = profile::draw_type(dice);
-        let city = world.city_for_ticket(dice.below_u64(world.total_population()));
+        let city = world.draw_city(dice);
         let region = world.cities[city as usize].region;
-        let country = world.countries[usize::from(world.cities[city as usize].country)].alpha2;
         let mut profile = Profile::new(index, kind, city);
 
         // Membership: clusters recruit in their own region, up to the members they declared.
@@ -227,7 +221,7 @@ impl DemoRows {
             };
             profile.sectors.add(sector);
         }
-        let national = countries::national_strengths(country);
+        let national = world.countries[usize::from(world.cities[city as usize].country)].strengths;
         if profile.sectors.len() < wanted.max(1)
             && profile
                 .sectors
@@ -256,10 +250,11 @@ impl DemoRows {
 
     fn finish_profile(&mut self, profile: &mut Profile) {
         let world = self.world;
-        let country =
-            world.countries[usize::from(world.cities[profile.city as usize].country)].alpha2;
+        // The transnational targets are the supported countries in the order of the world's
+        // countries, so the home country is excluded by its index.
+        let home_country = world.cities[profile.city as usize].country;
         profile::draw_figures(&mut self.dice, profile);
-        profile::draw_vocabularies(&mut self.dice, world, profile, country);
+        profile::draw_vocabularies(&mut self.dice, world, profile, home_country);
     }
 
     /// Writes a profile's cells, column by column.
@@ -270,13 +265,13 @@ impl DemoRows {
         let country_index = usize::from(city.country);
         let country = &world.countries[country_index];
         let language = city.language;
-        let eu_language = EU_LANGUAGE_CODES.contains(&language.code);
+        let eu_language = city.eu_language;
         let place = Place {
             city,
             region,
             theme: profile.theme(),
         };
-        let forms = countries::legal_forms(country.alpha2, language);
+        let forms = city.forms;
         let members = (profile.kind == OrganisationType::Cluster)
             .then(|| self.clusters[profile.index as usize].declared);
         let dice = &mut self.dice;
@@ -314,7 +309,7 @@ impl DemoRows {
             );
         }
         row.put(Column::NameEn, &self.english_name);
-        let multilingual = matches!(country.alpha2, "BE" | "CH" | "LU");
+        let multilingual = country.multilingual;
         if translatable && multilingual && language.code != "fr" && dice.percent(40) {
             names::write_translated_name(dice, profile.kind, &place, &FRENCH, row.text());
         }
@@ -346,7 +341,7 @@ impl DemoRows {
         if english_primary {
             prose::write_english_description(dice, profile, &context, row.text());
         } else {
-            prose::write_local_description(profile, &context, language, row.text());
+            prose::write_local_description(profile, &context, language, city.patterns, row.text());
         }
         row.end(Column::Description);
         let english_percent = if profile.kind == OrganisationType::Cluster {
@@ -364,7 +359,7 @@ impl DemoRows {
             profile.kind,
             &self.names.basis,
             language,
-            country.alpha2,
+            country.web_suffix,
             row,
             &mut self.scratch,
         );
@@ -397,7 +392,10 @@ impl DemoRows {
         };
         if dice.percent(vat_percent) {
             let serial = &mut self.vat_serials[country_index];
-            if vat::write_vat_number(country.alpha2, *serial, self.vat_offset, row.text()) {
+            if country
+                .vat
+                .is_some_and(|scheme| scheme.write(*serial, self.vat_offset, row.text()))
+            {
                 *serial += 1;
             }
         }
@@ -431,14 +429,12 @@ impl DemoRows {
         let has_money = profile.turnover_cents.is_some() || profile.balance_sheet_cents.is_some();
         row.put(Column::Currency, if has_money { "EUR" } else { "" });
 
-        write_list(
-            profile
-                .sectors
-                .as_slice()
-                .iter()
-                .map(|sector| SectorId(*sector)),
-            row.text(),
-        );
+        for (position, sector) in profile.sectors.as_slice().iter().enumerate() {
+            if position > 0 {
+                row.text().push('|');
+            }
+            text::write_number(u64::from(*sector), row.text());
+        }
         row.end(Column::Sectors);
         write_nace(dice, profile, world, row.text());
         row.end(Column::Nace);
@@ -569,31 +565,16 @@ pub(crate) fn write_external_id(seed: u64, index: u64, out: &mut String) {
     out.push_str("demo-");
     text::write_number(seed, out);
     out.push('-');
-    let start = out.len();
-    text::write_number(index, out);
-    let digits = out.len() - start;
-    if digits < 7 {
-        out.insert_str(start, &"0000000"[digits..]);
-    }
+    text::write_padded_number(index, 7, out);
 }
 
-/// A cluster category id as a list item.
-struct SectorId(u32);
-
-impl std::fmt::Display for SectorId {
-    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(formatter, "{}", self.0)
-    }
-}
-
-/// Writes items separated by `|`.
-fn write_list<T: std::fmt::Display>(items: impl Iterator<Item = T>, out: &mut String) {
-    use std::fmt::Write as _;
+/// Writes words separated by `|`.
+fn write_list<'a>(items: impl Iterator<Item = &'a str>, out: &mut String) {
     for (position, item) in items.enumerate() {
         if position > 0 {
             out.push('|');
         }
-        let _ = write!(out, "{item}");
+        out.push_str(item);
     }
 }
 
@@ -634,7 +615,7 @@ fn write_contact(
     kind: OrganisationType,
     basis: &str,
     language: &Language,
-    country: &str,
+    web_suffix: &str,
     row: &mut DemoRow,
     domain: &mut String,
 ) {
@@ -644,7 +625,7 @@ fn write_contact(
         domain.push_str("organisation");
     }
     domain.push('.');
-    domain.push_str(countries::web_domain_suffix(country));
+    domain.push_str(web_suffix);
     let website_percent = match kind {
         OrganisationType::Cluster | OrganisationType::University | OrganisationType::Rto => 98,
         OrganisationType::Sme => 72,

@@ -60,13 +60,61 @@ impl std::fmt::Debug for Language {
     }
 }
 
-pub(crate) const ENGLISH: Language = Language {
+pub(crate) static ENGLISH: Language = Language {
     code: "en",
     surnames: &[
-        "Smith", "Jones", "Williams", "Taylor", "Brown", "Davies", "Evans", "Wilson", "Thomas",
-        "Johnson", "Roberts", "Walsh", "Murphy", "Kelly", "O'Brien", "Byrne", "Ryan", "O'Connor",
-        "Campbell", "Stewart", "Clarke", "Hughes", "Wright", "Walker", "Thompson", "Robinson",
-        "Doyle", "McCarthy",
+        "Smith",
+        "Jones",
+        "Williams",
+        "Taylor",
+        "Brown",
+        "Davies",
+        "Evans",
+        "Wilson",
+        "Thomas",
+        "Johnson",
+        "Roberts",
+        "Walsh",
+        "Murphy",
+        "Kelly",
+        "O'Brien",
+        "Byrne",
+        "Ryan",
+        "O'Connor",
+        "Campbell",
+        "Stewart",
+        "Clarke",
+        "Hughes",
+        "Wright",
+        "Walker",
+        "Thompson",
+        "Robinson",
+        "Doyle",
+        "McCarthy",
+        "Green",
+        "Hall",
+        "Wood",
+        "Harris",
+        "Martin",
+        "Jackson",
+        "Clark",
+        "Lewis",
+        "Young",
+        "King",
+        "Scott",
+        "Baker",
+        "Adams",
+        "Mitchell",
+        "Turner",
+        "Phillips",
+        "Parker",
+        "Collins",
+        "Edwards",
+        "Morris",
+        "Quinn",
+        "Gallagher",
+        "Kennedy",
+        "Fitzgerald",
     ],
     given_names: &[
         "James", "Sarah", "David", "Emma", "Michael", "Claire", "John", "Laura", "Paul", "Niamh",
@@ -162,6 +210,7 @@ pub(crate) const ENGLISH: Language = Language {
         "{region} Development Agency",
         "{district} County Council",
         "Enterprise {region}",
+        "Department for {theme}, {city} City Council",
     ],
     investor_patterns: &[
         "{surname} Capital",
@@ -193,7 +242,7 @@ pub(crate) const ENGLISH: Language = Language {
     elides_de: false,
 };
 
-pub(crate) const GERMAN: Language = Language {
+pub(crate) static GERMAN: Language = Language {
     code: "de",
     surnames: &[
         "Müller",
@@ -224,6 +273,30 @@ pub(crate) const GERMAN: Language = Language {
         "Steiner",
         "Moser",
         "Keller",
+        "Schulze",
+        "Krause",
+        "Maier",
+        "Köhler",
+        "Herrmann",
+        "König",
+        "Walter",
+        "Mayer",
+        "Peters",
+        "Möller",
+        "Kaiser",
+        "Fuchs",
+        "Lang",
+        "Scholz",
+        "Weiß",
+        "Jung",
+        "Hahn",
+        "Schubert",
+        "Vogel",
+        "Friedrich",
+        "Winkler",
+        "Berger",
+        "Lorenz",
+        "Baumann",
     ],
     given_names: &[
         "Thomas", "Andreas", "Stefan", "Michael", "Sabine", "Claudia", "Julia", "Markus", "Katrin",
@@ -313,12 +386,14 @@ pub(crate) const GERMAN: Language = Language {
         "Technologiepark {city}",
         "Startup Hub {city}",
         "Innovations- und Gründerzentrum {region}",
+        "Gründerzentrum {theme} {city}",
     ],
     authority_patterns: &[
         "Wirtschaftsförderung {city}",
         "Stadt {city}",
         "Landkreis {district}",
         "Wirtschaftsförderungsgesellschaft {region}",
+        "Referat {theme}, Stadt {city}",
     ],
     investor_patterns: &[
         "{surname} Capital",
@@ -350,7 +425,7 @@ pub(crate) const GERMAN: Language = Language {
     elides_de: false,
 };
 
-pub(crate) const FRENCH: Language = Language {
+pub(crate) static FRENCH: Language = Language {
     code: "fr",
     surnames: &[
         "Martin",
@@ -381,6 +456,29 @@ pub(crate) const FRENCH: Language = Language {
         "Chevalier",
         "Faure",
         "Lemaire",
+        "Roux",
+        "Vidal",
+        "Morel",
+        "Giraud",
+        "André",
+        "Lefèvre",
+        "Picard",
+        "Gauthier",
+        "Perrin",
+        "Robin",
+        "Clément",
+        "Morin",
+        "Nicolas",
+        "Henry",
+        "Roussel",
+        "Mathieu",
+        "Garnier",
+        "Chevallier",
+        "Gautier",
+        "Masson",
+        "Marchand",
+        "Duval",
+        "Denis",
     ],
     given_names: &[
         "Jean", "Marie", "Pierre", "Sophie", "Nicolas", "Isabelle", "Philippe", "Camille",
@@ -476,6 +574,7 @@ pub(crate) const FRENCH: Language = Language {
         "Agence de Développement Économique {region}",
         "Communauté d'Agglomération de {city}",
         "Conseil Départemental {district}",
+        "Direction {theme}, Ville de {city}",
     ],
     investor_patterns: &[
         "{surname} Capital",
@@ -507,12 +606,59 @@ pub(crate) const FRENCH: Language = Language {
     elides_de: true,
 };
 
-pub(crate) const ITALIAN: Language = Language {
+pub(crate) static ITALIAN: Language = Language {
     code: "it",
     surnames: &[
-        "Rossi", "Russo", "Ferrari", "Esposito", "Bianchi", "Romano", "Colombo", "Ricci", "Marino",
-        "Greco", "Bruno", "Gallo", "Conti", "De Luca", "Mancini", "Costa", "Giordano", "Rizzo",
-        "Lombardi", "Moretti", "Barbieri", "Fontana", "Santoro", "Mariani", "Rinaldi", "Caruso",
+        "Rossi",
+        "Russo",
+        "Ferrari",
+        "Esposito",
+        "Bianchi",
+        "Romano",
+        "Colombo",
+        "Ricci",
+        "Marino",
+        "Greco",
+        "Bruno",
+        "Gallo",
+        "Conti",
+        "De Luca",
+        "Mancini",
+        "Costa",
+        "Giordano",
+        "Rizzo",
+        "Lombardi",
+        "Moretti",
+        "Barbieri",
+        "Fontana",
+        "Santoro",
+        "Mariani",
+        "Rinaldi",
+        "Caruso",
+        "Galli",
+        "Martini",
+        "Leone",
+        "Longo",
+        "Gentile",
+        "Martinelli",
+        "Vitale",
+        "Lombardo",
+        "Serra",
+        "Coppola",
+        "De Santis",
+        "D'Angelo",
+        "Marchetti",
+        "Parisi",
+        "Villa",
+        "Conte",
+        "Ferraro",
+        "Fabbri",
+        "Bianco",
+        "Marini",
+        "Grasso",
+        "Valentini",
+        "Messina",
+        "Sala",
     ],
     given_names: &[
         "Marco",
@@ -618,6 +764,7 @@ pub(crate) const ITALIAN: Language = Language {
         "Regione {region}",
         "Agenzia per lo Sviluppo {region}",
         "Provincia di {district}",
+        "Assessorato {theme}, Comune di {city}",
     ],
     investor_patterns: &[
         "{surname} Capital",
@@ -649,7 +796,7 @@ pub(crate) const ITALIAN: Language = Language {
     elides_de: false,
 };
 
-pub(crate) const SPANISH: Language = Language {
+pub(crate) static SPANISH: Language = Language {
     code: "es",
     surnames: &[
         "García",
@@ -678,6 +825,30 @@ pub(crate) const SPANISH: Language = Language {
         "Vázquez",
         "Serrano",
         "Ortega",
+        "Ramos",
+        "Gil",
+        "Ramírez",
+        "Blanco",
+        "Suárez",
+        "Molina",
+        "Morales",
+        "Delgado",
+        "Castro",
+        "Ortiz",
+        "Rubio",
+        "Marín",
+        "Sanz",
+        "Iglesias",
+        "Núñez",
+        "Medina",
+        "Garrido",
+        "Cortés",
+        "Castillo",
+        "Santos",
+        "Lozano",
+        "Guerrero",
+        "Cano",
+        "Prieto",
     ],
     given_names: &[
         "José", "María", "Antonio", "Carmen", "Manuel", "Laura", "Javier", "Lucía", "David",
@@ -773,6 +944,7 @@ pub(crate) const SPANISH: Language = Language {
         "Agencia de Desarrollo de {region}",
         "Diputación de {district}",
         "Gobierno de {region}",
+        "Concejalía de {theme}, Ayuntamiento de {city}",
     ],
     investor_patterns: &[
         "{surname} Capital",
@@ -804,7 +976,7 @@ pub(crate) const SPANISH: Language = Language {
     elides_de: false,
 };
 
-pub(crate) const PORTUGUESE: Language = Language {
+pub(crate) static PORTUGUESE: Language = Language {
     code: "pt",
     surnames: &[
         "Silva",
@@ -831,6 +1003,21 @@ pub(crate) const PORTUGUESE: Language = Language {
         "Correia",
         "Mendes",
         "Nunes",
+        "Rocha",
+        "Dias",
+        "Cardoso",
+        "Soares",
+        "Fonseca",
+        "Machado",
+        "Cunha",
+        "Barbosa",
+        "Araújo",
+        "Monteiro",
+        "Vieira",
+        "Coelho",
+        "Cruz",
+        "Cordeiro",
+        "Reis",
     ],
     given_names: &[
         "João", "Maria", "José", "Ana", "António", "Sofia", "Pedro", "Inês", "Rui", "Catarina",
@@ -926,6 +1113,7 @@ pub(crate) const PORTUGUESE: Language = Language {
         "Comissão de Coordenação e Desenvolvimento Regional {region}",
         "Agência de Desenvolvimento de {region}",
         "Comunidade Intermunicipal {district}",
+        "Divisão de {theme}, Câmara Municipal de {city}",
     ],
     investor_patterns: &[
         "{surname} Capital",
@@ -957,7 +1145,7 @@ pub(crate) const PORTUGUESE: Language = Language {
     elides_de: false,
 };
 
-pub(crate) const DUTCH: Language = Language {
+pub(crate) static DUTCH: Language = Language {
     code: "nl",
     surnames: &[
         "de Jong",
@@ -986,6 +1174,26 @@ pub(crate) const DUTCH: Language = Language {
         "Maes",
         "Claes",
         "Willems",
+        "de Graaf",
+        "van der Meer",
+        "van der Linden",
+        "Kok",
+        "Jacobs",
+        "de Haan",
+        "Vermeulen",
+        "van den Heuvel",
+        "van der Veen",
+        "van den Broek",
+        "de Bruijn",
+        "de Bruin",
+        "van der Heijden",
+        "Schouten",
+        "van Beek",
+        "Willemsen",
+        "Hoekstra",
+        "Koster",
+        "Verhoeven",
+        "Prins",
     ],
     given_names: &[
         "Jan", "Pieter", "Sanne", "Lotte", "Thomas", "Eva", "Bram", "Anouk", "Koen", "Lisa",
@@ -1075,12 +1283,14 @@ pub(crate) const DUTCH: Language = Language {
         "Innovatiehub {city}",
         "Science Park {city}",
         "Broedplaats {city}",
+        "Startup Campus {theme} {city}",
     ],
     authority_patterns: &[
         "Gemeente {city}",
         "Provincie {region}",
         "Ontwikkelingsmaatschappij {region}",
         "Regio {district}",
+        "Programmabureau {theme}, Gemeente {city}",
     ],
     investor_patterns: &[
         "{surname} Capital",
@@ -1112,7 +1322,7 @@ pub(crate) const DUTCH: Language = Language {
     elides_de: false,
 };
 
-pub(crate) const POLISH: Language = Language {
+pub(crate) static POLISH: Language = Language {
     code: "pl",
     surnames: &[
         "Nowak",
@@ -1139,6 +1349,26 @@ pub(crate) const POLISH: Language = Language {
         "Nowicki",
         "Adamczyk",
         "Dudek",
+        "Wieczorek",
+        "Jabłoński",
+        "Król",
+        "Majewski",
+        "Olszewski",
+        "Jaworski",
+        "Wróbel",
+        "Malinowski",
+        "Pawlak",
+        "Witkowski",
+        "Walczak",
+        "Stępień",
+        "Górski",
+        "Rutkowski",
+        "Michalak",
+        "Sikora",
+        "Ostrowski",
+        "Baran",
+        "Duda",
+        "Szewczyk",
     ],
     given_names: &[
         "Piotr",
@@ -1244,6 +1474,7 @@ pub(crate) const POLISH: Language = Language {
         "Agencja Rozwoju Regionalnego {region}",
         "Urząd Marszałkowski {region}",
         "Starostwo Powiatowe {district}",
+        "Wydział {sector}, Urząd Miasta {city}",
     ],
     investor_patterns: &[
         "{surname} Capital",
@@ -1275,7 +1506,7 @@ pub(crate) const POLISH: Language = Language {
     elides_de: false,
 };
 
-pub(crate) const CZECH: Language = Language {
+pub(crate) static CZECH: Language = Language {
     code: "cs",
     surnames: &[
         "Novák",
@@ -1302,6 +1533,22 @@ pub(crate) const CZECH: Language = Language {
         "Zeman",
         "Kolář",
         "Navrátil",
+        "Čermák",
+        "Urban",
+        "Vaněk",
+        "Blažek",
+        "Kříž",
+        "Kovář",
+        "Bartoš",
+        "Vlček",
+        "Polák",
+        "Musil",
+        "Kopecký",
+        "Šimek",
+        "Konečný",
+        "Malý",
+        "Holub",
+        "Staněk",
     ],
     given_names: &[
         "Jan",
@@ -1399,12 +1646,14 @@ pub(crate) const CZECH: Language = Language {
         "Podnikatelský inkubátor {city}",
         "Inovační centrum {region}",
         "Startup Hub {city}",
+        "Inkubátor {sector} {city}",
     ],
     authority_patterns: &[
         "Statutární město {city}",
         "Krajský úřad {region}",
         "Regionální rozvojová agentura {region}",
         "Město {city}",
+        "Odbor {sector}, Město {city}",
     ],
     investor_patterns: &[
         "{surname} Capital",
@@ -1436,7 +1685,7 @@ pub(crate) const CZECH: Language = Language {
     elides_de: false,
 };
 
-pub(crate) const SLOVAK: Language = Language {
+pub(crate) static SLOVAK: Language = Language {
     code: "sk",
     surnames: &[
         "Horváth", "Kováč", "Varga", "Tóth", "Nagy", "Baláž", "Szabó", "Molnár", "Balog", "Lukáč",
@@ -1537,12 +1786,14 @@ pub(crate) const SLOVAK: Language = Language {
         "Vedecký park {city}",
         "Podnikateľský inkubátor {city}",
         "Inovačné centrum {region}",
+        "Inkubátor {sector} {city}",
     ],
     authority_patterns: &[
         "Mesto {city}",
         "Samosprávny kraj {region}",
         "Regionálna rozvojová agentúra {region}",
         "Mestský úrad {city}",
+        "Odbor {sector}, Mesto {city}",
     ],
     investor_patterns: &["{surname} Capital", "{brand} Invest", "{city} Ventures"],
     association_patterns: &[
@@ -1568,7 +1819,7 @@ pub(crate) const SLOVAK: Language = Language {
     elides_de: false,
 };
 
-pub(crate) const HUNGARIAN: Language = Language {
+pub(crate) static HUNGARIAN: Language = Language {
     code: "hu",
     surnames: &[
         "Nagy",
@@ -1595,6 +1846,22 @@ pub(crate) const HUNGARIAN: Language = Language {
         "Török",
         "Fehér",
         "Balázs",
+        "Bognár",
+        "Pintér",
+        "Vincze",
+        "Sipos",
+        "Hegedűs",
+        "Kocsis",
+        "Fodor",
+        "Orsós",
+        "Szűcs",
+        "Lengyel",
+        "Magyar",
+        "Biró",
+        "Király",
+        "Hajdu",
+        "Szalai",
+        "Gál",
     ],
     given_names: &[
         "László",
@@ -1664,7 +1931,7 @@ pub(crate) const HUNGARIAN: Language = Language {
         "{surname} {sector}",
         "{surname} {sector}",
         "{brand}",
-        "{surname} és Társa",
+        "{surname} és Társa {sector}",
         "{brand} {sector}",
         "{city} {sector}",
     ],
@@ -1690,11 +1957,13 @@ pub(crate) const HUNGARIAN: Language = Language {
         "{city} Tudományos és Technológiai Park",
         "{city} Inkubátorház",
         "{region} Startup Központ",
+        "{theme} Inkubátor {city}",
     ],
     authority_patterns: &[
         "{city} Város Önkormányzata",
         "{region} Fejlesztési Ügynökség",
         "{district} Vármegyei Önkormányzat",
+        "{theme} Fejlesztési Iroda, {city}",
     ],
     investor_patterns: &[
         "{surname} Capital",
@@ -1724,7 +1993,7 @@ pub(crate) const HUNGARIAN: Language = Language {
     elides_de: false,
 };
 
-pub(crate) const ROMANIAN: Language = Language {
+pub(crate) static ROMANIAN: Language = Language {
     code: "ro",
     surnames: &[
         "Popescu",
@@ -1751,6 +2020,22 @@ pub(crate) const ROMANIAN: Language = Language {
         "Moldovan",
         "Barbu",
         "Neagu",
+        "Nistor",
+        "Toma",
+        "Iordache",
+        "Ursu",
+        "Sava",
+        "Mocanu",
+        "Cristea",
+        "Dobre",
+        "Vasile",
+        "Dragomir",
+        "Oprea",
+        "Voicu",
+        "Preda",
+        "Ilie",
+        "Manea",
+        "Surdu",
     ],
     given_names: &[
         "Andrei",
@@ -1846,11 +2131,13 @@ pub(crate) const ROMANIAN: Language = Language {
         "Parcul Științific și Tehnologic {city}",
         "Incubatorul de Afaceri {city}",
         "Hub de Inovare {city}",
+        "Accelerator {theme} {city}",
     ],
     authority_patterns: &[
         "Primăria {city}",
         "Agenția pentru Dezvoltare Regională {region}",
         "Consiliul Județean {district}",
+        "Direcția {theme}, Primăria {city}",
     ],
     investor_patterns: &["{surname} Capital", "{brand} Invest", "{region} Ventures"],
     association_patterns: &[
@@ -1876,7 +2163,7 @@ pub(crate) const ROMANIAN: Language = Language {
     elides_de: false,
 };
 
-pub(crate) const BULGARIAN: Language = Language {
+pub(crate) static BULGARIAN: Language = Language {
     code: "bg",
     surnames: &[
         "Ivanov", "Georgiev", "Dimitrov", "Petrov", "Nikolov", "Hristov", "Stoyanov", "Todorov",
@@ -1975,11 +2262,13 @@ pub(crate) const BULGARIAN: Language = Language {
         "Biznes inkubator {city}",
         "Nauchno-tehnologichen park {city}",
         "Startap hab {city}",
+        "Inkubator {sector} {city}",
     ],
     authority_patterns: &[
         "Obshtina {city}",
         "Oblastna administratsia {district}",
         "Agentsia za regionalno razvitie {region}",
+        "Direktsia {sector}, Obshtina {city}",
     ],
     investor_patterns: &["{surname} Capital", "{brand} Invest", "{city} Ventures"],
     association_patterns: &[
@@ -2005,7 +2294,7 @@ pub(crate) const BULGARIAN: Language = Language {
     elides_de: false,
 };
 
-pub(crate) const GREEK: Language = Language {
+pub(crate) static GREEK: Language = Language {
     code: "el",
     surnames: &[
         "Papadopoulos",
@@ -2032,6 +2321,22 @@ pub(crate) const GREEK: Language = Language {
         "Angelopoulos",
         "Spyropoulos",
         "Tsakiris",
+        "Vlachos",
+        "Dimopoulos",
+        "Anagnostopoulos",
+        "Triantafyllou",
+        "Kalogeropoulos",
+        "Mavridis",
+        "Chatzis",
+        "Apostolou",
+        "Economou",
+        "Sotiropoulos",
+        "Lamprou",
+        "Xenos",
+        "Raptis",
+        "Manolis",
+        "Zervas",
+        "Kouris",
     ],
     given_names: &[
         "Georgios",
@@ -2126,11 +2431,13 @@ pub(crate) const GREEK: Language = Language {
         "Technologiko Parko {city}",
         "Thermokoitida Epicheiriseon {city}",
         "Kentro Kainotomias {region}",
+        "Thermokoitida {theme} {city}",
     ],
     authority_patterns: &[
         "Dimos {city}",
         "Perifereia {region}",
         "Anaptyxiaki Etaireia {region}",
+        "Diefthynsi {theme}, Dimos {city}",
     ],
     investor_patterns: &[
         "{surname} Capital",
@@ -2160,7 +2467,7 @@ pub(crate) const GREEK: Language = Language {
     elides_de: false,
 };
 
-pub(crate) const CROATIAN: Language = Language {
+pub(crate) static CROATIAN: Language = Language {
     code: "hr",
     surnames: &[
         "Horvat",
@@ -2280,11 +2587,13 @@ pub(crate) const CROATIAN: Language = Language {
         "Tehnološki park {city}",
         "Poduzetnički inkubator {city}",
         "Centar za inovacije {region}",
+        "Inkubator {sector} {city}",
     ],
     authority_patterns: &[
         "Grad {city}",
         "{district}",
         "Regionalna razvojna agencija {region}",
+        "Odjel za {sector}, Grad {city}",
     ],
     investor_patterns: &["{surname} Capital", "{brand} Invest", "{city} Ventures"],
     association_patterns: &[
@@ -2310,7 +2619,7 @@ pub(crate) const CROATIAN: Language = Language {
     elides_de: false,
 };
 
-pub(crate) const SLOVENIAN: Language = Language {
+pub(crate) static SLOVENIAN: Language = Language {
     code: "sl",
     surnames: &[
         "Novak",
@@ -2420,11 +2729,13 @@ pub(crate) const SLOVENIAN: Language = Language {
         "Tehnološki park {city}",
         "Podjetniški inkubator {city}",
         "Startup center {region}",
+        "Inkubator {sector} {city}",
     ],
     authority_patterns: &[
         "Mestna občina {city}",
         "Občina {city}",
         "Regionalna razvojna agencija {region}",
+        "Oddelek za {sector}, Mestna občina {city}",
     ],
     investor_patterns: &["{surname} Capital", "{brand} Invest", "{city} Ventures"],
     association_patterns: &[
@@ -2450,7 +2761,7 @@ pub(crate) const SLOVENIAN: Language = Language {
     elides_de: false,
 };
 
-pub(crate) const SERBIAN: Language = Language {
+pub(crate) static SERBIAN: Language = Language {
     code: "sr",
     surnames: &[
         "Jovanović",
@@ -2560,11 +2871,13 @@ pub(crate) const SERBIAN: Language = Language {
         "Naučno-tehnološki park {city}",
         "Biznis inkubator {city}",
         "Startap centar {region}",
+        "Inkubator {sector} {city}",
     ],
     authority_patterns: &[
         "Grad {city}",
         "Opština {city}",
         "Regionalna razvojna agencija {region}",
+        "Odeljenje za {sector}, Grad {city}",
     ],
     investor_patterns: &["{surname} Capital", "{brand} Invest", "{city} Ventures"],
     association_patterns: &[
@@ -2590,7 +2903,7 @@ pub(crate) const SERBIAN: Language = Language {
     elides_de: false,
 };
 
-pub(crate) const MACEDONIAN: Language = Language {
+pub(crate) static MACEDONIAN: Language = Language {
     code: "mk",
     surnames: &[
         "Stojanovski",
@@ -2704,8 +3017,13 @@ pub(crate) const MACEDONIAN: Language = Language {
         "Tehnološki park {city}",
         "Biznis inkubator {city}",
         "Startap centar {region}",
+        "Inkubator {sector} {city}",
     ],
-    authority_patterns: &["Opština {city}", "Centar za razvoj {region}"],
+    authority_patterns: &[
+        "Opština {city}",
+        "Centar za razvoj {region}",
+        "Oddelenie za {sector}, Opština {city}",
+    ],
     investor_patterns: &["{surname} Capital", "{brand} Invest"],
     association_patterns: &["Stopanska komora {city}", "Združenie {sector} {region}"],
     type_words: [
@@ -2726,7 +3044,7 @@ pub(crate) const MACEDONIAN: Language = Language {
     elides_de: false,
 };
 
-pub(crate) const ALBANIAN: Language = Language {
+pub(crate) static ALBANIAN: Language = Language {
     code: "sq",
     surnames: &[
         "Hoxha", "Shehu", "Dervishi", "Leka", "Çela", "Gjoka", "Kola", "Marku", "Prifti", "Basha",
@@ -2813,8 +3131,13 @@ pub(crate) const ALBANIAN: Language = Language {
         "Inkubatori i Biznesit {city}",
         "Parku Teknologjik {city}",
         "Qendra e Inovacionit {region}",
+        "Inkubatori {sector} {city}",
     ],
-    authority_patterns: &["Bashkia {city}", "Agjencia e Zhvillimit Rajonal {region}"],
+    authority_patterns: &[
+        "Bashkia {city}",
+        "Agjencia e Zhvillimit Rajonal {region}",
+        "Drejtoria e {sector}, Bashkia {city}",
+    ],
     investor_patterns: &["{surname} Capital", "{brand} Invest"],
     association_patterns: &["Dhoma e Tregtisë {city}", "Shoqata {theme} {region}"],
     type_words: [
@@ -2835,7 +3158,7 @@ pub(crate) const ALBANIAN: Language = Language {
     elides_de: false,
 };
 
-pub(crate) const TURKISH: Language = Language {
+pub(crate) static TURKISH: Language = Language {
     code: "tr",
     surnames: &[
         "Yılmaz",
@@ -2946,11 +3269,13 @@ pub(crate) const TURKISH: Language = Language {
         "{city} Teknopark",
         "{city} Teknoloji Geliştirme Bölgesi",
         "{city} Girişimcilik Merkezi",
+        "{city} {theme} Hızlandırma Merkezi",
     ],
     authority_patterns: &[
         "{city} Belediyesi",
         "{region} Kalkınma Ajansı",
         "{district} Valiliği",
+        "{city} Belediyesi {theme} Müdürlüğü",
     ],
     investor_patterns: &[
         "{surname} Capital",
@@ -2980,7 +3305,7 @@ pub(crate) const TURKISH: Language = Language {
     elides_de: false,
 };
 
-pub(crate) const DANISH: Language = Language {
+pub(crate) static DANISH: Language = Language {
     code: "da",
     surnames: &[
         "Nielsen",
@@ -3087,8 +3412,14 @@ pub(crate) const DANISH: Language = Language {
         "Science Park {city}",
         "Iværksætterhus {city}",
         "Innovationshus {city}",
+        "Accelerator for {theme} {city}",
     ],
-    authority_patterns: &["{city} Kommune", "Region {region}", "Erhvervshus {region}"],
+    authority_patterns: &[
+        "{city} Kommune",
+        "Region {region}",
+        "Erhvervshus {region}",
+        "Sekretariat for {theme}, {city} Kommune",
+    ],
     investor_patterns: &["{surname} Kapital", "{brand} Ventures", "{city} Invest"],
     association_patterns: &[
         "Erhvervsforening {city}",
@@ -3113,7 +3444,7 @@ pub(crate) const DANISH: Language = Language {
     elides_de: false,
 };
 
-pub(crate) const SWEDISH: Language = Language {
+pub(crate) static SWEDISH: Language = Language {
     code: "sv",
     surnames: &[
         "Andersson",
@@ -3140,6 +3471,22 @@ pub(crate) const SWEDISH: Language = Language {
         "Berg",
         "Axelsson",
         "Lundberg",
+        "Mattsson",
+        "Lundgren",
+        "Berglund",
+        "Fredriksson",
+        "Sandberg",
+        "Henriksson",
+        "Forsberg",
+        "Sjöberg",
+        "Wallin",
+        "Engström",
+        "Eklund",
+        "Danielsson",
+        "Lundin",
+        "Håkansson",
+        "Björk",
+        "Bergström",
     ],
     given_names: &[
         "Erik", "Anna", "Lars", "Karin", "Anders", "Maria", "Johan", "Eva", "Per", "Sara",
@@ -3224,11 +3571,13 @@ pub(crate) const SWEDISH: Language = Language {
         "{city} Science Park",
         "Inkubator {city}",
         "Företagsinkubator {region}",
+        "Inkubator {theme} {city}",
     ],
     authority_patterns: &[
         "{city} kommun",
         "Region {region}",
         "Regionförbundet {region}",
+        "Enheten för {theme}, {city} kommun",
     ],
     investor_patterns: &[
         "{surname} Kapital",
@@ -3258,7 +3607,7 @@ pub(crate) const SWEDISH: Language = Language {
     elides_de: false,
 };
 
-pub(crate) const NORWEGIAN: Language = Language {
+pub(crate) static NORWEGIAN: Language = Language {
     code: "no",
     surnames: &[
         "Hansen",
@@ -3367,11 +3716,13 @@ pub(crate) const NORWEGIAN: Language = Language {
         "{city} Kunnskapspark",
         "Inkubator {city}",
         "Næringshage {city}",
+        "Inkubator {theme} {city}",
     ],
     authority_patterns: &[
         "{city} kommune",
         "{region} fylkeskommune",
         "Næringsetaten {city}",
+        "Avdeling for {theme}, {city} kommune",
     ],
     investor_patterns: &["{surname} Kapital", "{brand} Ventures", "{region} Invest"],
     association_patterns: &["Næringsforening {city}", "Bransjeforening {theme} {region}"],
@@ -3393,7 +3744,7 @@ pub(crate) const NORWEGIAN: Language = Language {
     elides_de: false,
 };
 
-pub(crate) const FINNISH: Language = Language {
+pub(crate) static FINNISH: Language = Language {
     code: "fi",
     surnames: &[
         "Korhonen",
@@ -3503,11 +3854,13 @@ pub(crate) const FINNISH: Language = Language {
         "Tiedepuisto {city}",
         "Yrityshautomo {city}",
         "Startup Hub {city}",
+        "{theme}kiihdyttämö {city}",
     ],
     authority_patterns: &[
         "{city} kaupunki",
         "Maakuntaliitto {region}",
         "Elinkeinokeskus {region}",
+        "{theme}palvelut, {city} kaupunki",
     ],
     investor_patterns: &[
         "{surname} Capital",
@@ -3537,7 +3890,7 @@ pub(crate) const FINNISH: Language = Language {
     elides_de: false,
 };
 
-pub(crate) const ESTONIAN: Language = Language {
+pub(crate) static ESTONIAN: Language = Language {
     code: "et",
     surnames: &[
         "Tamm", "Saar", "Sepp", "Mägi", "Kask", "Kukk", "Rebane", "Ilves", "Pärn", "Koppel",
@@ -3634,11 +3987,13 @@ pub(crate) const ESTONIAN: Language = Language {
         "{city} Teaduspark",
         "Startup Inkubaator {city}",
         "{region} Ettevõtluskeskus",
+        "{theme} kiirendi {city}",
     ],
     authority_patterns: &[
         "{city} Linnavalitsus",
         "{city} Vallavalitsus",
         "{region} Arenduskeskus",
+        "{theme} osakond, {city} Linnavalitsus",
     ],
     investor_patterns: &["{surname} Capital", "{brand} Ventures"],
     association_patterns: &["Kaubandus-Tööstuskoda {city}", "{theme} Liit {region}"],
@@ -3660,7 +4015,7 @@ pub(crate) const ESTONIAN: Language = Language {
     elides_de: false,
 };
 
-pub(crate) const LATVIAN: Language = Language {
+pub(crate) static LATVIAN: Language = Language {
     code: "lv",
     surnames: &[
         "Bērziņš",
@@ -3765,11 +4120,13 @@ pub(crate) const LATVIAN: Language = Language {
         "{city} Biznesa inkubators",
         "{city} Zinātnes parks",
         "{region} Inovāciju centrs",
+        "{theme} inkubators {city}",
     ],
     authority_patterns: &[
         "{city} pilsētas dome",
         "{region} plānošanas reģions",
         "{city} novada pašvaldība",
+        "{theme} nodaļa, {city} pilsētas dome",
     ],
     investor_patterns: &["{surname} Capital", "{brand} Ventures"],
     association_patterns: &[
@@ -3794,7 +4151,7 @@ pub(crate) const LATVIAN: Language = Language {
     elides_de: false,
 };
 
-pub(crate) const LITHUANIAN: Language = Language {
+pub(crate) static LITHUANIAN: Language = Language {
     code: "lt",
     surnames: &[
         "Kazlauskas",
@@ -3899,11 +4256,13 @@ pub(crate) const LITHUANIAN: Language = Language {
         "{city} mokslo ir technologijų parkas",
         "{city} verslo inkubatorius",
         "{region} inovacijų centras",
+        "{theme} inkubatorius {city}",
     ],
     authority_patterns: &[
         "{city} miesto savivaldybė",
         "{region} regiono plėtros taryba",
         "{city} rajono savivaldybė",
+        "{theme} skyrius, {city} miesto savivaldybė",
     ],
     investor_patterns: &["{surname} Capital", "{brand} Ventures"],
     association_patterns: &[
@@ -3928,7 +4287,7 @@ pub(crate) const LITHUANIAN: Language = Language {
     elides_de: false,
 };
 
-pub(crate) const ICELANDIC: Language = Language {
+pub(crate) static ICELANDIC: Language = Language {
     code: "is",
     surnames: &[
         "Jónsson",
@@ -4031,8 +4390,16 @@ pub(crate) const ICELANDIC: Language = Language {
         "Deild {sector}, Háskóli {city}",
     ],
     research_patterns: &["Rannsóknasetur {theme} {city}", "Þekkingarsetur {region}"],
-    incubator_patterns: &["Frumkvöðlasetur {city}", "Nýsköpunarsetur {region}"],
-    authority_patterns: &["Sveitarfélagið {city}", "Samtök sveitarfélaga {region}"],
+    incubator_patterns: &[
+        "Frumkvöðlasetur {city}",
+        "Nýsköpunarsetur {region}",
+        "Hraðall {theme} {city}",
+    ],
+    authority_patterns: &[
+        "Sveitarfélagið {city}",
+        "Samtök sveitarfélaga {region}",
+        "{theme}svið, Sveitarfélagið {city}",
+    ],
     investor_patterns: &["{surname} Capital", "{brand} Ventures"],
     association_patterns: &["Viðskiptaráð {city}", "Samtök {theme} {region}"],
     type_words: [
@@ -4053,9 +4420,8 @@ pub(crate) const ICELANDIC: Language = Language {
     elides_de: false,
 };
 
-/// Every language, for tests that check the tables.
-#[cfg(test)]
-pub(crate) const ALL: [&Language; 28] = [
+/// Every language.
+pub(crate) static ALL: [&Language; 28] = [
     &ENGLISH,
     &GERMAN,
     &FRENCH,

@@ -31,6 +31,7 @@
 //!
 //! The crate does no I/O.
 
+mod alias;
 mod countries;
 mod generator;
 mod languages;
@@ -39,6 +40,7 @@ mod profile;
 mod prose;
 mod random;
 mod row;
+mod template;
 mod text;
 mod themes;
 mod vat;
@@ -47,3 +49,6 @@ mod world;
 pub use generator::{DemoConfig, DemoRows, cluster_count, generate};
 pub use profile::OrganisationType;
 pub use row::{COLUMN_COUNT, CSV_HEADER, Column, DemoRow, write_csv, write_csv_record};
+
+#[cfg(test)]
+mod tests;

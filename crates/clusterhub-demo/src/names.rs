@@ -6,7 +6,8 @@ use crate::countries::LegalForms;
 use crate::languages::Language;
 use crate::profile::{OrganisationType, Profile, SizeClass};
 use crate::random::Dice;
-use crate::text::{self, Words};
+use crate::template::{Patterns, Slot, Template, Words};
+use crate::text;
 use crate::themes::Theme;
 use crate::world::{WorldCity, WorldRegion};
 
@@ -27,6 +28,40 @@ pub(crate) struct NameBuffers {
     brand: String,
 }
 
+/// The words of a place in a language, and the others that `template` asks for, drawn only when
+/// it asks for them.
+fn words_for<'a>(
+    dice: &mut Dice,
+    template: &Template,
+    place: &Place<'a>,
+    language: &'a Language,
+    brand: &'a mut String,
+) -> Words<'a> {
+    let theme = place.theme.index();
+    let mut words = Words::default()
+        .with(Slot::Sector, language.sector_words[theme])
+        .with(Slot::Theme, language.theme_words[theme])
+        .with(Slot::City, place.city.name)
+        .with(Slot::Region, place.region.name)
+        .with(Slot::District, place.city.district);
+    if template.uses_any(&[Slot::Surname, Slot::Surname2]) {
+        let first = dice.index(language.surnames.len());
+        // The second surname differs from the first.
+        let second =
+            (first + 1 + dice.index(language.surnames.len() - 1)) % language.surnames.len();
+        words.set(Slot::Surname, language.surnames[first]);
+        words.set(Slot::Surname2, language.surnames[second]);
+    }
+    if template.uses(Slot::Given) {
+        words.set(Slot::Given, dice.word(language.given_names));
+    }
+    if template.uses(Slot::Brand) {
+        text::write_brand(dice.below(text::BRAND_COUNT), brand);
+        words.set(Slot::Brand, brand);
+    }
+    words
+}
+
 /// Writes the primary name of an organisation into `buffers`.
 pub(crate) fn write_name(
     dice: &mut Dice,
@@ -39,54 +74,34 @@ pub(crate) fn write_name(
     buffers.name.clear();
     buffers.basis.clear();
     buffers.brand.clear();
-    text::write_brand(dice.below(text::BRAND_COUNT), &mut buffers.brand);
-    let surname = *dice.pick(language.surnames);
-    let mut surname2 = *dice.pick(language.surnames);
-    if surname2 == surname {
-        surname2 = language.surnames[(language
-            .surnames
-            .iter()
-            .position(|name| *name == surname)
-            .unwrap_or(0)
-            + 1)
-            % language.surnames.len()];
-    }
-    let words = Words {
-        surname,
-        surname2,
-        given: dice.word(language.given_names),
-        sector: language.sector_words[place.theme.index()],
-        theme: language.theme_words[place.theme.index()],
-        city: place.city.name,
-        region: place.region.name,
-        district: place.city.district,
-        brand: &buffers.brand,
-        ..Words::default()
-    };
+    let patterns = place.city.patterns;
     match profile.kind {
         OrganisationType::Sme | OrganisationType::LargeEnterprise => {
             let sole_trader = profile.size == Some(SizeClass::Micro)
                 && profile.staff.is_some_and(|staff| staff <= 1)
                 && dice.percent(35);
             if sole_trader {
-                text::expand(
-                    language.sole_trader_pattern,
-                    &words,
-                    language.elides_de,
-                    &mut buffers.basis,
-                );
+                let template = &patterns.sole_trader;
+                let words = words_for(dice, template, place, language, &mut buffers.brand);
+                template.expand(&words, language.elides_de, &mut buffers.basis);
                 buffers.name.push_str(&buffers.basis);
                 return;
             }
             // In big cities a name of the city and a sector word would repeat too often.
-            let pattern = choose_pattern(dice, language.company_patterns, |pattern| {
-                !place.city.big || !pattern.contains("{city}")
+            let template = choose(dice, &patterns.company, |template| {
+                !place.city.big || !template.uses(Slot::City)
             });
-            text::expand(pattern, &words, language.elides_de, &mut buffers.basis);
+            let words = words_for(dice, template, place, language, &mut buffers.brand);
+            template.expand(&words, language.elides_de, &mut buffers.basis);
+            // Small firms in smaller towns often carry the town in their name.
+            if !place.city.big && !template.uses(Slot::City) && dice.percent(25) {
+                buffers.basis.push(' ');
+                buffers.basis.push_str(place.city.name);
+            }
             let form = if profile.kind == OrganisationType::LargeEnterprise {
-                dice.pick(forms.large)
+                dice.word(forms.large)
             } else {
-                dice.pick(forms.small)
+                dice.word(forms.small)
             };
             if forms.before_name {
                 buffers.name.push_str(form);
@@ -99,14 +114,16 @@ pub(crate) fn write_name(
             }
         }
         kind => {
-            // A big city has many institutions: prefer patterns that name a field or a person.
-            let pattern = choose_pattern(dice, institution_patterns(language, kind), |pattern| {
-                !place.city.big
-                    || ["{theme}", "{sector}", "{surname}", "{brand}"]
-                        .iter()
-                        .any(|word| pattern.contains(word))
+            // A region or a big city has many institutions: prefer patterns that name a field or
+            // a person, or else a smaller place.
+            let template = choose(dice, patterns.of_type(kind), |template| {
+                let varied =
+                    template.uses_any(&[Slot::Theme, Slot::Sector, Slot::Surname, Slot::Brand]);
+                let local = template.uses_any(&[Slot::City, Slot::District]);
+                varied || (local && !place.city.big)
             });
-            text::expand(pattern, &words, language.elides_de, &mut buffers.name);
+            let words = words_for(dice, template, place, language, &mut buffers.brand);
+            template.expand(&words, language.elides_de, &mut buffers.name);
             buffers.basis.push_str(&buffers.name);
         }
     }
@@ -121,54 +138,33 @@ pub(crate) fn write_translated_name(
     language: &Language,
     out: &mut String,
 ) {
-    let words = Words {
-        sector: language.sector_words[place.theme.index()],
-        theme: language.theme_words[place.theme.index()],
-        city: place.city.name,
-        region: place.region.name,
-        district: place.city.district,
-        ..Words::default()
-    };
     // Translations exist for types whose patterns need no surname or brand.
-    let patterns = institution_patterns(language, kind);
-    let usable: Vec<&str> = patterns
-        .iter()
-        .copied()
-        .filter(|pattern| !pattern.contains("{surname}") && !pattern.contains("{brand}"))
-        .collect();
-    if usable.is_empty() {
+    let personal = [Slot::Surname, Slot::Brand];
+    let template = choose(dice, Patterns::of(language).of_type(kind), |template| {
+        !template.uses_any(&personal)
+    });
+    if template.uses_any(&personal) {
         return;
     }
-    text::expand(dice.word(&usable), &words, language.elides_de, out);
+    let mut no_brand = String::new();
+    let words = words_for(dice, template, place, language, &mut no_brand);
+    template.expand(&words, language.elides_de, out);
 }
 
-/// A pattern that passes `fits`, if one does within a few draws; otherwise the last one drawn.
-fn choose_pattern(
+/// A template that passes `fits`, if one does within a few draws; otherwise the last one drawn.
+fn choose<'t>(
     dice: &mut Dice,
-    patterns: &[&'static str],
-    fits: impl Fn(&str) -> bool,
-) -> &'static str {
-    let mut pattern = dice.word(patterns);
+    templates: &'t [Template],
+    fits: impl Fn(&Template) -> bool,
+) -> &'t Template {
+    let mut template = dice.pick(templates);
     for _ in 0..4 {
-        if fits(pattern) {
+        if fits(template) {
             break;
         }
-        pattern = dice.word(patterns);
+        template = dice.pick(templates);
     }
-    pattern
-}
-
-fn institution_patterns(language: &Language, kind: OrganisationType) -> &'static [&'static str] {
-    match kind {
-        OrganisationType::Cluster => language.cluster_patterns,
-        OrganisationType::University => language.university_patterns,
-        OrganisationType::Rto => language.research_patterns,
-        OrganisationType::Incubator => language.incubator_patterns,
-        OrganisationType::PublicAuthority => language.authority_patterns,
-        OrganisationType::Investor => language.investor_patterns,
-        OrganisationType::Other => language.association_patterns,
-        OrganisationType::Sme | OrganisationType::LargeEnterprise => language.company_patterns,
-    }
+    template
 }
 
 /// Names of strategic cluster partnerships: a few per theme, shared by the clusters that belong to

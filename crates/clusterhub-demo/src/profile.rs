@@ -233,42 +233,45 @@ impl Profile {
     }
 }
 
-/// Regional economic profiles: each NUTS-2 region's three strong categories, drawn once per seed
-/// (two of them replaced by water transportation and fishing around big seaports).
+/// Regional economic profiles: each NUTS-2 region's three strong categories, drawn once per seed,
+/// and whether it has a big seaport (which brings water transportation and fishing).
 #[derive(Debug, Clone)]
 pub(crate) struct Specialisation {
     strong: Vec<[u8; 3]>,
+    maritime: Vec<bool>,
 }
 
 impl Specialisation {
     pub(crate) fn draw(world: &World, dice: &mut Dice) -> Specialisation {
+        // Any category can be a region's strength, the rarer ones a little less often; fishing
+        // and water transportation only where there is a port.
         let flattened: Vec<u32> = BASE_CATEGORY_WEIGHTS
             .iter()
             .map(|weight| weight / 2 + 8)
             .collect();
+        let mut inland = flattened.clone();
+        inland[16] = 0;
+        inland[49] = 0;
         let strong = world
             .regions
             .iter()
             .map(|region| {
+                let weights = if region.maritime { &flattened } else { &inland };
                 let mut picks = Picks::<3>::new();
                 while picks.len() < 3 {
-                    picks.add(dice.weighted(&flattened) as u32 + 1);
+                    picks.add(dice.weighted(weights) as u32 + 1);
                 }
-                let mut strong = [
+                [
                     picks.items[0] as u8,
                     picks.items[1] as u8,
                     picks.items[2] as u8,
-                ];
-                if region.maritime {
-                    strong[2] = 50;
-                    if dice.percent(50) && !strong.contains(&17) {
-                        strong[1] = 17;
-                    }
-                }
-                strong
+                ]
             })
             .collect();
-        Specialisation { strong }
+        Specialisation {
+            strong,
+            maritime: world.regions.iter().map(|region| region.maritime).collect(),
+        }
     }
 
     /// The strong categories of a region.
@@ -276,12 +279,22 @@ impl Specialisation {
         &self.strong[usize::from(region)]
     }
 
-    /// A category for an organisation in `region` of `country`: the region's strengths 40 % of
-    /// the time, the country's 20 %, and the general mix of the economy otherwise.
+    /// A category for an organisation in `region` of `country`: one of the region's three
+    /// strengths 30 % of the time, the country's 15 % (its first strength half of that), water
+    /// transportation or fishing 5 % around seaports, and the general mix of the economy otherwise.
     pub(crate) fn draw_category(&self, dice: &mut Dice, region: u16, national: &[u8]) -> u8 {
+        let maritime = self.maritime[usize::from(region)];
         match dice.below(100) {
-            0..40 => *dice.pick(self.of_region(region)),
-            40..60 if !national.is_empty() => *dice.pick(national),
+            0..30 => *dice.pick(self.of_region(region)),
+            30..45 if !national.is_empty() => {
+                if dice.percent(50) {
+                    national[0]
+                } else {
+                    *dice.pick(national)
+                }
+            }
+            45..48 if maritime => 50,
+            48..50 if maritime => 17,
             _ => dice.weighted(&BASE_CATEGORY_WEIGHTS) as u8 + 1,
         }
     }
@@ -448,7 +461,7 @@ pub(crate) fn draw_vocabularies(
     dice: &mut Dice,
     world: &World,
     profile: &mut Profile,
-    home_country: &str,
+    home_country: u8,
 ) {
     let theme = profile.theme().index();
     let (technologies, s3_areas, emerging_percent, emerging_max) = match profile.kind {
@@ -502,9 +515,7 @@ pub(crate) fn draw_vocabularies(
         let wanted = dice.between(transnational_range.0, transnational_range.1) as usize;
         for _ in 0..wanted * 2 {
             let index = dice.index(world.transnational_targets.len());
-            if profile.transnational_targets.len() < wanted
-                && world.transnational_targets[index] != home_country
-            {
+            if profile.transnational_targets.len() < wanted && index != usize::from(home_country) {
                 profile.transnational_targets.add(index as u32);
             }
         }

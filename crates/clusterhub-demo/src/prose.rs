@@ -5,7 +5,8 @@
 use crate::languages::Language;
 use crate::profile::{OrganisationType, Profile, SizeClass};
 use crate::random::Dice;
-use crate::text::{self, Words};
+use crate::template::{Patterns, Slot, Words};
+use crate::text;
 use crate::themes::{COMMON_NEEDS, CUSTOMER_SEGMENTS, Theme};
 use crate::world::World;
 
@@ -26,20 +27,20 @@ pub(crate) fn write_local_description(
     profile: &Profile,
     context: &Context<'_>,
     language: &Language,
+    patterns: &Patterns,
     out: &mut String,
 ) {
-    let mut year = String::new();
-    if let Some(founded) = profile.founded {
-        text::write_number(u64::from(founded), &mut year);
-    }
-    let words = Words {
-        type_word: language.type_words[profile.kind.index()],
-        city: context.city,
-        region: context.region,
-        year: &year,
-        ..Words::default()
-    };
-    text::expand(language.intro_pattern, &words, false, out);
+    let year_digits = profile.founded.map_or([b'0'; 4], |founded| {
+        let founded = founded.min(9_999) as u16;
+        [0, 1, 2, 3].map(|position| b'0' + (founded / 10_u16.pow(3 - position) % 10) as u8)
+    });
+    let year = std::str::from_utf8(&year_digits).unwrap_or_default();
+    let words = Words::default()
+        .with(Slot::Type, language.type_words[profile.kind.index()])
+        .with(Slot::City, context.city)
+        .with(Slot::Region, context.region)
+        .with(Slot::Year, year);
+    patterns.intro.expand(&words, false, out);
     out.push(' ');
     out.push_str(language.focus_label);
     out.push_str(if language.code == "fr" { " : " } else { ": " });
@@ -75,7 +76,7 @@ pub(crate) fn write_local_description(
     }
     if profile.founded.is_some() {
         out.push(' ');
-        text::expand(language.since_pattern, &words, false, out);
+        patterns.since.expand(&words, false, out);
     }
 }
 
@@ -485,7 +486,11 @@ pub(crate) fn write_requests(
         } else {
             dice.pick(COMMON_NEEDS)
         };
-        match need.split_once("{country}") {
+        // The only placeholder of needs is `{country}`.
+        match need
+            .find('{')
+            .map(|open| (&need[..open], &need[open + "{country}".len()..]))
+        {
             Some((before, after)) => {
                 out.push_str(before);
                 out.push_str(target_country_name(dice, profile, context.world));

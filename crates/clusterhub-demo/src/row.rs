@@ -159,7 +159,8 @@ pub struct DemoRow {
 }
 
 impl DemoRow {
-    pub(crate) fn new() -> DemoRow {
+    /// An empty row, to fill with [`crate::DemoRows::next_into`].
+    pub fn new() -> DemoRow {
         DemoRow {
             text: String::with_capacity(1_536),
             ends: [0; COLUMN_COUNT],
@@ -175,7 +176,16 @@ impl DemoRow {
 
     /// The cells in [`CSV_HEADER`] order.
     pub fn fields(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
-        (0..COLUMN_COUNT).map(|index| self.cell(index))
+        let mut start = 0;
+        (0..COLUMN_COUNT).map(move |index| {
+            if index >= self.filled {
+                return "";
+            }
+            let end = self.ends[index] as usize;
+            let cell = self.text.get(start..end).unwrap_or_default();
+            start = end;
+            cell
+        })
     }
 
     /// The cell of one column.
@@ -214,6 +224,12 @@ impl DemoRow {
     }
 }
 
+impl Default for DemoRow {
+    fn default() -> DemoRow {
+        DemoRow::new()
+    }
+}
+
 impl fmt::Debug for DemoRow {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut map = formatter.debug_map();
@@ -237,7 +253,10 @@ pub fn write_csv_record<'a, W: fmt::Write>(
         if index > 0 {
             out.write_char(',')?;
         }
-        if cell.contains([',', '"', '\n', '\r']) {
+        if cell
+            .bytes()
+            .any(|byte| matches!(byte, b',' | b'"' | b'\n' | b'\r'))
+        {
             out.write_char('"')?;
             for (part_index, part) in cell.split('"').enumerate() {
                 if part_index > 0 {

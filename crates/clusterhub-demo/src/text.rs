@@ -1,88 +1,5 @@
-//! Text helpers: filling name patterns, invented brand names, ASCII slugs for web domains, and
-//! number formatting without floating point.
-
-use std::fmt::Write as _;
-
-/// The words a pattern may ask for. Empty words leave no double spaces behind.
-#[derive(Debug, Default, Clone, Copy)]
-pub(crate) struct Words<'a> {
-    pub(crate) surname: &'a str,
-    pub(crate) surname2: &'a str,
-    pub(crate) given: &'a str,
-    pub(crate) sector: &'a str,
-    pub(crate) theme: &'a str,
-    pub(crate) city: &'a str,
-    pub(crate) region: &'a str,
-    pub(crate) district: &'a str,
-    pub(crate) brand: &'a str,
-    pub(crate) type_word: &'a str,
-    pub(crate) year: &'a str,
-}
-
-impl<'a> Words<'a> {
-    fn get(&self, key: &str) -> &'a str {
-        match key {
-            "surname" => self.surname,
-            "surname2" => self.surname2,
-            "given" => self.given,
-            "sector" => self.sector,
-            "theme" => self.theme,
-            "city" => self.city,
-            "region" => self.region,
-            "district" => self.district,
-            "brand" => self.brand,
-            "type" => self.type_word,
-            "year" => self.year,
-            _ => "",
-        }
-    }
-}
-
-/// Appends `pattern` with its placeholders replaced by `words`. With `elides_de`, "de" before a
-/// word that starts with a vowel becomes "d'" (French: "Université d'Angers").
-pub(crate) fn expand(pattern: &str, words: &Words<'_>, elides_de: bool, out: &mut String) {
-    let start = out.len();
-    let mut rest = pattern;
-    while let Some(open) = rest.find('{') {
-        push_literal(&rest[..open], start, out);
-        let Some(length) = rest[open..].find('}') else {
-            break;
-        };
-        let value = words.get(&rest[open + 1..open + length]);
-        if elides_de && starts_with_vowel(value) && ends_with_word_de(&out[start..]) {
-            out.pop();
-            out.pop();
-            out.push('\'');
-        }
-        out.push_str(value);
-        rest = &rest[open + length + 1..];
-    }
-    push_literal(rest, start, out);
-    // Trim what an empty word at the end left behind.
-    while out.len() > start && (out.ends_with(' ') || out.ends_with(',')) {
-        out.pop();
-    }
-}
-
-/// Appends literal pattern text, without doubling a space that an empty word left behind.
-fn push_literal(literal: &str, start: usize, out: &mut String) {
-    let mut literal = literal;
-    if out.len() == start || out.ends_with(' ') {
-        literal = literal.trim_start_matches(' ');
-    }
-    out.push_str(literal);
-}
-
-fn ends_with_word_de(text: &str) -> bool {
-    text.strip_suffix("de ")
-        .is_some_and(|before| before.is_empty() || before.ends_with(' ') || before.ends_with('\''))
-}
-
-fn starts_with_vowel(word: &str) -> bool {
-    word.chars()
-        .next()
-        .is_some_and(|first| "AEIOUYÉÈÊÎÔÂaeiouyéèêîôâ".contains(first))
-}
+//! Text helpers: invented brand names, ASCII slugs for web domains, and number formatting without
+//! floating point.
 
 /// Syllables for invented brand names, chosen to read well in every European language.
 const BRAND_STARTS: [&str; 36] = [
@@ -107,13 +24,14 @@ pub(crate) fn write_brand(choice: u32, out: &mut String) {
     out.push_str(BRAND_ENDS[choice / BRAND_STARTS.len()]);
 }
 
-/// The ASCII spelling of one lower-case letter (`ä` → `ae`, `ł` → `l`), or `None` for a character
-/// that is not a letter or digit.
+/// The ASCII spelling of one lower-case accented letter (`ä` → `ae`, `ł` → `l`), or `None` for a
+/// character that is not one.
 fn ascii_of(letter: char) -> Option<&'static str> {
-    const DIGITS_AND_LETTERS: &str = "0123456789abcdefghijklmnopqrstuvwxyz";
-    if letter.is_ascii_alphanumeric() {
-        let position = DIGITS_AND_LETTERS.find(letter)?;
-        return Some(&DIGITS_AND_LETTERS[position..=position]);
+    const ASCII_LETTERS: &str = "abcdefghijklmnopqrstuvwxyz";
+    if letter.is_ascii_lowercase() {
+        // Lower-casing some letters gives a plain one and a combining mark (İ → i̇).
+        let position = letter as usize - 'a' as usize;
+        return Some(&ASCII_LETTERS[position..=position]);
     }
     let ascii = match letter {
         'ä' | 'æ' => "ae",
@@ -146,135 +64,136 @@ fn ascii_of(letter: char) -> Option<&'static str> {
 /// by hyphens, at most `limit` bytes and cut at a word boundary where possible. Apostrophes join
 /// (`O'Brien` → `obrien`); everything else that is not a letter separates words.
 pub(crate) fn write_slug(text: &str, limit: usize, out: &mut String) {
-    let start = out.len();
-    let mut last_boundary = start;
+    // The label is built in a small buffer and appended once: this runs for every row, and
+    // pushing byte by byte onto the row's text costs several times more.
+    const CAPACITY: usize = 64;
+    let limit = limit.min(CAPACITY - 4);
+    let mut buffer = [0_u8; CAPACITY];
+    let mut length = 0;
+    let mut last_boundary = 0;
     let mut pending_hyphen = false;
-    for character in text.chars() {
-        if character == '\'' || character == '’' {
+    let bytes = text.as_bytes();
+    let mut position = 0;
+    while position < bytes.len() && length <= limit {
+        let byte = bytes[position];
+        if byte.is_ascii_alphanumeric() {
+            // Most names are plain ASCII: one byte, no decoding.
+            if pending_hyphen && length > 0 {
+                last_boundary = length;
+                buffer[length] = b'-';
+                length += 1;
+            }
+            pending_hyphen = false;
+            buffer[length] = byte.to_ascii_lowercase();
+            length += 1;
+            position += 1;
             continue;
         }
+        if byte.is_ascii() {
+            // An apostrophe joins (O'Brien → obrien); anything else separates words.
+            pending_hyphen |= byte != b'\'';
+            position += 1;
+            continue;
+        }
+        let character = text[position..].chars().next().unwrap_or(' ');
+        position += character.len_utf8();
         let mut written = false;
         for lower in character.to_lowercase() {
             if let Some(ascii) = ascii_of(lower) {
-                if pending_hyphen && out.len() > start {
-                    last_boundary = out.len();
-                    out.push('-');
+                if pending_hyphen && length > 0 {
+                    last_boundary = length;
+                    buffer[length] = b'-';
+                    length += 1;
                 }
                 pending_hyphen = false;
-                out.push_str(ascii);
+                for ascii_byte in ascii.bytes() {
+                    buffer[length] = ascii_byte;
+                    length += 1;
+                }
                 written = true;
             }
         }
-        if !written && !matches!(character, '\u{300}'..='\u{36f}') {
-            pending_hyphen = true;
-        }
-        if out.len() - start > limit {
-            let cut = if last_boundary > start {
-                last_boundary
-            } else {
-                start + limit
-            };
-            out.truncate(cut);
-            // A domain does not end in a short linking word ("pole-chimie-ile-de").
-            while let Some(hyphen) = out[start..].rfind('-') {
-                if out.len() - (start + hyphen + 1) > 3 {
-                    break;
-                }
-                out.truncate(start + hyphen);
+        // Combining accents and typographic apostrophes join; anything else separates.
+        pending_hyphen |= !written && !matches!(character, '\u{300}'..='\u{36f}' | '’');
+    }
+    if length > limit {
+        length = if last_boundary > 0 {
+            last_boundary
+        } else {
+            limit
+        };
+        // A domain does not end in a short linking word ("pole-chimie-ile-de").
+        while let Some(hyphen) = buffer[..length].iter().rposition(|byte| *byte == b'-') {
+            if length - (hyphen + 1) > 3 {
+                break;
             }
-            break;
+            length = hyphen;
         }
+    }
+    out.push_str(std::str::from_utf8(&buffer[..length]).unwrap_or_default());
+}
+
+/// Appends a whole number, with at least `width` digits (leading zeros).
+pub(crate) fn write_padded_number(value: u64, width: usize, out: &mut String) {
+    // Formatting by hand, two digits at a time: this runs some twenty times per row, and `write!`
+    // is several times slower.
+    const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
+        2021222324252627282930313233343536373839\
+        4041424344454647484950515253545556575859\
+        6061626364656667686970717273747576777879\
+        8081828384858687888990919293949596979899";
+    let mut digits = [b'0'; 20];
+    let mut rest = value;
+    let mut position = digits.len();
+    while rest >= 100 {
+        let pair = (rest % 100) as usize * 2;
+        rest /= 100;
+        position -= 2;
+        digits[position] = PAIRS[pair];
+        digits[position + 1] = PAIRS[pair + 1];
+    }
+    if rest >= 10 {
+        position -= 2;
+        digits[position] = PAIRS[rest as usize * 2];
+        digits[position + 1] = PAIRS[rest as usize * 2 + 1];
+    } else {
+        position -= 1;
+        digits[position] = b'0' + rest as u8;
+    }
+    let start = position.min(digits.len() - width.min(digits.len()));
+    // Pushing the few ASCII digits one by one is cheaper than validating them as UTF-8.
+    out.reserve(digits.len() - start);
+    for digit in &digits[start..] {
+        out.push(char::from(*digit));
     }
 }
 
 /// Appends a whole number.
 pub(crate) fn write_number(value: u64, out: &mut String) {
-    // Writing into a String cannot fail.
-    let _ = write!(out, "{value}");
+    write_padded_number(value, 1, out);
 }
 
 /// Appends an amount of cents as euros with two decimals (`125000000` → `1250000.00`).
 pub(crate) fn write_cents(cents: u64, out: &mut String) {
-    let _ = write!(out, "{}.{:02}", cents / 100, cents % 100);
+    write_number(cents / 100, out);
+    out.push('.');
+    write_padded_number(cents % 100, 2, out);
 }
 
 /// Appends millionths of a degree as a decimal with six places (`-3703790` → `-3.703790`).
 pub(crate) fn write_microdegrees(microdegrees: i64, out: &mut String) {
-    let sign = if microdegrees < 0 { "-" } else { "" };
+    if microdegrees < 0 {
+        out.push('-');
+    }
     let magnitude = microdegrees.unsigned_abs();
-    let _ = write!(
-        out,
-        "{sign}{}.{:06}",
-        magnitude / 1_000_000,
-        magnitude % 1_000_000
-    );
+    write_number(magnitude / 1_000_000, out);
+    out.push('.');
+    write_padded_number(magnitude % 1_000_000, 6, out);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn expanded(pattern: &str, words: &Words<'_>, elides_de: bool) -> String {
-        let mut out = String::new();
-        expand(pattern, words, elides_de, &mut out);
-        out
-    }
-
-    #[test]
-    fn patterns_fill_in_words_and_drop_empty_ones() {
-        let words = Words {
-            surname: "Müller",
-            sector: "Maschinenbau",
-            city: "Augsburg",
-            ..Words::default()
-        };
-        assert_eq!(
-            expanded("{surname} {sector}", &words, false),
-            "Müller Maschinenbau"
-        );
-        assert_eq!(
-            expanded("{surname} {brand} {sector}", &words, false),
-            "Müller Maschinenbau"
-        );
-        assert_eq!(
-            expanded("{sector} {city} {brand}", &words, false),
-            "Maschinenbau Augsburg"
-        );
-        assert_eq!(expanded("{brand} {sector}", &words, false), "Maschinenbau");
-    }
-
-    #[test]
-    fn french_elides_de_before_a_vowel() {
-        let words = Words {
-            city: "Angers",
-            sector: "Chimie",
-            ..Words::default()
-        };
-        assert_eq!(
-            expanded("Université de {city}", &words, true),
-            "Université d'Angers"
-        );
-        assert_eq!(
-            expanded("{sector} de {city}", &words, true),
-            "Chimie d'Angers"
-        );
-        let words = Words {
-            city: "Lyon",
-            ..Words::default()
-        };
-        assert_eq!(
-            expanded("Université de {city}", &words, true),
-            "Université de Lyon"
-        );
-        let words = Words {
-            city: "Ourense",
-            ..Words::default()
-        };
-        assert_eq!(
-            expanded("Universidad de {city}", &words, false),
-            "Universidad de Ourense"
-        );
-    }
 
     #[test]
     fn slugs_are_ascii_words_joined_by_hyphens() {

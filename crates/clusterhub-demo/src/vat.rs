@@ -13,72 +13,74 @@
 /// bijection.
 const SCRAMBLE_MULTIPLIER: u128 = 2_654_435_761;
 
-/// How many distinct VAT numbers the generator can make for a country (ISO alpha-2 code), or
-/// `None` when it makes none for that country.
-pub(crate) fn capacity(country: &str) -> Option<u64> {
-    let capacity = match country {
-        "AT" | "ES" | "LT" | "LV" | "PT" | "IE" => 10_000_000,
-        "BE" | "SE" => 8_000_000,
-        "BG" | "DE" | "FR" | "PL" => 90_000_000,
-        "CY" | "EE" => 1_000_000,
-        "CZ" => 8_000_000,
-        "DK" | "LU" | "MT" | "SI" | "NO" => 900_000,
-        "GR" => 100_000_000,
-        "FI" => 400_000,
-        "HR" => 10_000_000_000,
-        "HU" | "IT" | "NL" | "RO" | "GB" | "CH" => 9_000_000,
-        "SK" => 600_000,
-        _ => return None,
-    };
-    Some(capacity)
+/// How one country's VAT numbers are made: the function that writes the number for a scrambled
+/// serial, and how many distinct numbers it can write.
+#[derive(Clone, Copy)]
+pub(crate) struct VatScheme {
+    writer: fn(u64, &mut String),
+    capacity: u64,
 }
 
-/// Appends the VAT number of the organisation with this per-country `serial` to `out` and returns
-/// true; returns false and appends nothing when the country has no generator or the serial is
-/// beyond its capacity. `offset` shifts the scramble (the generator derives it from the seed) so
-/// different seeds give different numbers.
-pub(crate) fn write_vat_number(country: &str, serial: u64, offset: u64, out: &mut String) -> bool {
-    let Some(capacity) = capacity(country) else {
-        return false;
-    };
-    if serial >= capacity {
-        return false;
+impl std::fmt::Debug for VatScheme {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("VatScheme")
+            .field("capacity", &self.capacity)
+            .finish_non_exhaustive()
     }
-    let unique = scramble(serial, offset, capacity);
-    match country {
-        "AT" => austria(unique, out),
-        "BE" => belgium(unique, out),
-        "BG" => bulgaria(unique, out),
-        "CH" => switzerland(unique, out),
-        "CY" => cyprus(unique, out),
-        "CZ" => czechia(unique, out),
-        "DE" => germany(unique, out),
-        "DK" => denmark(unique, out),
-        "EE" => estonia(unique, out),
-        "ES" => spain(unique, out),
-        "FI" => finland(unique, out),
-        "FR" => france(unique, out),
-        "GB" => united_kingdom(unique, out),
-        "GR" => greece(unique, out),
-        "HR" => croatia(unique, out),
-        "HU" => hungary(unique, out),
-        "IE" => ireland(unique, out),
-        "IT" => italy(unique, out),
-        "LT" => lithuania(unique, out),
-        "LU" => luxembourg(unique, out),
-        "LV" => latvia(unique, out),
-        "MT" => malta(unique, out),
-        "NL" => netherlands(unique, out),
-        "NO" => norway(unique, out),
-        "PL" => poland(unique, out),
-        "PT" => portugal(unique, out),
-        "RO" => romania(unique, out),
-        "SE" => sweden(unique, out),
-        "SI" => slovenia(unique, out),
-        "SK" => slovakia(unique, out),
-        _ => return false,
+}
+
+impl VatScheme {
+    /// The scheme of a country (ISO alpha-2 code), or `None` when the generator makes no VAT
+    /// numbers for it (the candidate countries, Iceland and Liechtenstein).
+    pub(crate) fn of_country(country: &str) -> Option<VatScheme> {
+        let (writer, capacity): (fn(u64, &mut String), u64) = match country {
+            "AT" => (austria, 10_000_000),
+            "BE" => (belgium, 8_000_000),
+            "BG" => (bulgaria, 90_000_000),
+            "CH" => (switzerland, 9_000_000),
+            "CY" => (cyprus, 1_000_000),
+            "CZ" => (czechia, 8_000_000),
+            "DE" => (germany, 90_000_000),
+            "DK" => (denmark, 900_000),
+            "EE" => (estonia, 1_000_000),
+            "ES" => (spain, 10_000_000),
+            "FI" => (finland, 400_000),
+            "FR" => (france, 90_000_000),
+            "GB" => (united_kingdom, 9_000_000),
+            "GR" => (greece, 100_000_000),
+            "HR" => (croatia, 10_000_000_000),
+            "HU" => (hungary, 9_000_000),
+            "IE" => (ireland, 10_000_000),
+            "IT" => (italy, 9_000_000),
+            "LT" => (lithuania, 10_000_000),
+            "LU" => (luxembourg, 900_000),
+            "LV" => (latvia, 10_000_000),
+            "MT" => (malta, 900_000),
+            "NL" => (netherlands, 9_000_000),
+            "NO" => (norway, 900_000),
+            "PL" => (poland, 90_000_000),
+            "PT" => (portugal, 10_000_000),
+            "RO" => (romania, 9_000_000),
+            "SE" => (sweden, 8_000_000),
+            "SI" => (slovenia, 900_000),
+            "SK" => (slovakia, 600_000),
+            _ => return None,
+        };
+        Some(VatScheme { writer, capacity })
     }
-    true
+
+    /// Appends the VAT number of the organisation with this per-country `serial` and returns
+    /// true; returns false and appends nothing when the serial is beyond the capacity. `offset`
+    /// shifts the scramble (the generator derives it from the seed) so different seeds give
+    /// different numbers.
+    pub(crate) fn write(self, serial: u64, offset: u64, out: &mut String) -> bool {
+        if serial >= self.capacity {
+            return false;
+        }
+        (self.writer)(scramble(serial, offset, self.capacity), out);
+        true
+    }
 }
 
 /// A bijection of `0..capacity` onto itself.
@@ -323,7 +325,7 @@ fn spain(unique: u64, out: &mut String) {
     let digits = Digits::new().with_number(unique, 7);
     let check = luhn_check_digit(digits.as_slice());
     out.push_str("ES");
-    out.push(if unique % 10 == 0 { 'A' } else { 'B' });
+    out.push(if unique.is_multiple_of(10) { 'A' } else { 'B' });
     digits.with_digit(check).write(out);
 }
 
@@ -564,6 +566,14 @@ mod tests {
 
     use super::*;
 
+    fn capacity(country: &str) -> Option<u64> {
+        VatScheme::of_country(country).map(|scheme| scheme.capacity)
+    }
+
+    fn write_vat_number(country: &str, serial: u64, offset: u64, out: &mut String) -> bool {
+        VatScheme::of_country(country).is_some_and(|scheme| scheme.write(serial, offset, out))
+    }
+
     fn digits_of(text: &str) -> Vec<u32> {
         text.bytes().map(|byte| u32::from(byte - b'0')).collect()
     }
@@ -589,7 +599,7 @@ mod tests {
                 }
             })
             .sum();
-        sum % 10 == 0
+        sum.is_multiple_of(10)
     }
 
     fn mod_11_10_valid(digits: &[u32]) -> bool {
@@ -624,7 +634,9 @@ mod tests {
             "BE" => {
                 let body = &vat[2..];
                 let value: u64 = body.parse().unwrap_or(1);
-                all_digits(body) && body.len() == 10 && (value / 100 + value % 100) % 97 == 0
+                all_digits(body)
+                    && body.len() == 10
+                    && (value / 100 + value % 100).is_multiple_of(97)
             }
             "BG" => {
                 let body = &vat[2..];
@@ -685,7 +697,7 @@ mod tests {
                 all_digits(body)
                     && body.len() == 8
                     && !body.starts_with('0')
-                    && weighted(&digits_of(body), &[2, 7, 6, 5, 4, 3, 2, 1]) % 11 == 0
+                    && weighted(&digits_of(body), &[2, 7, 6, 5, 4, 3, 2, 1]).is_multiple_of(11)
             }
             "EE" => {
                 let body = &vat[2..];
@@ -706,7 +718,7 @@ mod tests {
                 let body = &vat[2..];
                 all_digits(body)
                     && body.len() == 8
-                    && weighted(&digits_of(body), &[7, 9, 10, 5, 8, 4, 2, 1]) % 11 == 0
+                    && weighted(&digits_of(body), &[7, 9, 10, 5, 8, 4, 2, 1]).is_multiple_of(11)
             }
             "FR" => {
                 let body = &vat[2..];
@@ -741,7 +753,7 @@ mod tests {
                 let body = &vat[2..];
                 all_digits(body)
                     && body.len() == 8
-                    && weighted(&digits_of(body), &[9, 7, 3, 1, 9, 7, 3, 1]) % 10 == 0
+                    && weighted(&digits_of(body), &[9, 7, 3, 1, 9, 7, 3, 1]).is_multiple_of(10)
             }
             "IE" => {
                 let body = &vat[2..9];
@@ -797,7 +809,7 @@ mod tests {
                 all_digits(body)
                     && body.len() == 8
                     && !body.starts_with('0')
-                    && weighted(&digits_of(body), &[3, 4, 6, 7, 8, 9, 10, 1]) % 37 == 0
+                    && weighted(&digits_of(body), &[3, 4, 6, 7, 8, 9, 10, 1]).is_multiple_of(37)
             }
             "NL" => {
                 let body = &vat[2..11];
@@ -805,7 +817,8 @@ mod tests {
                 all_digits(body)
                     && vat.len() == 14
                     && &vat[11..12] == "B"
-                    && (weighted(&digits, &[9, 8, 7, 6, 5, 4, 3, 2]) + 11 - digits[8]) % 11 == 0
+                    && (weighted(&digits, &[9, 8, 7, 6, 5, 4, 3, 2]) + 11 - digits[8])
+                        .is_multiple_of(11)
             }
             "NO" => {
                 let Some(body) = vat
@@ -816,7 +829,7 @@ mod tests {
                 };
                 all_digits(body)
                     && body.len() == 9
-                    && weighted(&digits_of(body), &[3, 2, 7, 6, 5, 4, 3, 2, 1]) % 11 == 0
+                    && weighted(&digits_of(body), &[3, 2, 7, 6, 5, 4, 3, 2, 1]).is_multiple_of(11)
             }
             "PL" => {
                 let body = &vat[2..];
@@ -861,7 +874,7 @@ mod tests {
                     && body.len() == 10
                     && !body.starts_with('0')
                     && [b'2', b'3', b'4', b'7', b'8', b'9'].contains(&body.as_bytes()[2])
-                    && value % 11 == 0
+                    && value.is_multiple_of(11)
             }
             _ => false,
         }

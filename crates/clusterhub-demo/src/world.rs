@@ -12,9 +12,21 @@ use std::sync::OnceLock;
 
 use clusterhub_reference::{NutsVersion, Reference};
 
-use crate::countries::{self, PORT_CITIES, SUPPORTED_COUNTRIES};
+use crate::alias::AliasTable;
+use crate::countries::{self, LegalForms, PORT_CITIES, SUPPORTED_COUNTRIES};
 use crate::languages::Language;
+use crate::random::Dice;
+use crate::template::Patterns;
 use crate::themes::{THEME_COUNT, Theme};
+use crate::vat::VatScheme;
+
+/// Languages whose code the import layout accepts (the official EU languages the generator
+/// writes). Names in other languages (Turkish, Serbian, …) go without a language code, which the
+/// importer reads as English.
+const EU_LANGUAGE_CODES: [&str; 22] = [
+    "bg", "cs", "da", "de", "el", "en", "es", "et", "fi", "fr", "hr", "hu", "it", "lt", "lv", "nl",
+    "pl", "pt", "ro", "sk", "sl", "sv",
+];
 
 /// How far organisations in one city spread around its centre, in microdegrees of latitude
 /// (3,500 µ° ≈ 390 m).
@@ -40,6 +52,12 @@ pub(crate) struct WorldCity {
     /// The largest longitude offset of the jitter, wider than the latitude's towards the poles so
     /// that organisations spread over the same distance east–west as north–south.
     pub(crate) lon_jitter_microdegrees: i64,
+    /// Whether the language is one of the EU's official ones, which the import layout can name.
+    pub(crate) eu_language: bool,
+    /// The legal forms of companies there.
+    pub(crate) forms: LegalForms,
+    /// The language's name and sentence patterns, compiled.
+    pub(crate) patterns: &'static Patterns,
     /// Whether the city (or the big city it is a district of) has 300,000 inhabitants or more,
     /// too many organisations for names made of the city and a sector word alone.
     pub(crate) big: bool,
@@ -60,6 +78,14 @@ pub(crate) struct WorldCountry {
     pub(crate) alpha2: &'static str,
     /// The English name.
     pub(crate) name: &'static str,
+    /// The cluster categories the country is known for.
+    pub(crate) strengths: &'static [u8],
+    /// The domain suffix of its websites.
+    pub(crate) web_suffix: &'static str,
+    /// How its VAT numbers are made, if the generator makes any.
+    pub(crate) vat: Option<VatScheme>,
+    /// Whether organisations there often have names in a second national language.
+    pub(crate) multilingual: bool,
 }
 
 /// A cluster category with what the generator needs of it.
@@ -88,9 +114,8 @@ pub(crate) struct Vocabulary {
 #[derive(Debug)]
 pub(crate) struct World {
     pub(crate) cities: Vec<WorldCity>,
-    /// Running totals of city populations, for drawing a city with probability proportional to
-    /// its population.
-    pub(crate) cumulative_population: Vec<u64>,
+    /// Draws a city with probability proportional to its (country-weighted) population.
+    pub(crate) city_table: AliasTable,
     pub(crate) regions: Vec<WorldRegion>,
     pub(crate) countries: Vec<WorldCountry>,
     /// Indexed by category id − 1.
@@ -125,6 +150,10 @@ impl World {
             .iter()
             .map(|alpha2| WorldCountry {
                 alpha2,
+                strengths: countries::national_strengths(alpha2),
+                web_suffix: countries::web_domain_suffix(alpha2),
+                vat: VatScheme::of_country(alpha2),
+                multilingual: matches!(*alpha2, "BE" | "CH" | "LU"),
                 name: reference
                     .countries()
                     .by_alpha2(alpha2)
@@ -136,18 +165,17 @@ impl World {
             .filter_map(|code| reference.countries().by_alpha2(code))
             .collect();
         let (cities, regions) = build_cities(reference);
-        let mut cumulative_population = Vec::with_capacity(cities.len());
-        let mut total = 0_u64;
-        for (city, population) in &cities {
-            total += population
-                * country_weight_percent(SUPPORTED_COUNTRIES[usize::from(city.country)])
-                / 100;
-            cumulative_population.push(total);
-        }
+        let weights: Vec<u64> = cities
+            .iter()
+            .map(|(city, population)| {
+                population * country_weight_percent(SUPPORTED_COUNTRIES[usize::from(city.country)])
+                    / 100
+            })
+            .collect();
         let cities = cities.into_iter().map(|(city, _)| city).collect();
         World {
             cities,
-            cumulative_population,
+            city_table: AliasTable::new(&weights),
             regions,
             countries,
             categories: build_categories(reference),
@@ -171,17 +199,9 @@ impl World {
         &self.categories[usize::from(id.clamp(1, 51)) - 1]
     }
 
-    /// The city whose population range contains `ticket` (0 ≤ ticket < total population).
-    pub(crate) fn city_for_ticket(&self, ticket: u64) -> u32 {
-        let index = self
-            .cumulative_population
-            .partition_point(|total| *total <= ticket);
-        index.min(self.cities.len() - 1) as u32
-    }
-
-    /// The sum of all city populations.
-    pub(crate) fn total_population(&self) -> u64 {
-        self.cumulative_population.last().copied().unwrap_or(0)
+    /// Draws a city, in proportion to population.
+    pub(crate) fn draw_city(&self, dice: &mut Dice) -> u32 {
+        self.city_table.draw(dice)
     }
 }
 
@@ -302,6 +322,9 @@ fn build_cities(reference: &'static Reference) -> (Vec<(WorldCity, u64)>, Vec<Wo
                 lon_microdegrees,
                 lon_jitter_microdegrees,
                 big: own.population >= 300_000,
+                eu_language: EU_LANGUAGE_CODES.contains(&language.code),
+                forms: countries::legal_forms(&city.country, language),
+                patterns: Patterns::of(language),
             },
             u64::from(city.population),
         ));
@@ -317,10 +340,9 @@ fn build_cities(reference: &'static Reference) -> (Vec<(WorldCity, u64)>, Vec<Wo
     for (city, _) in &mut cities {
         city.region = region_codes.binary_search(&&city.nuts3[..4]).unwrap_or(0) as u16;
     }
+    let ports: std::collections::BTreeSet<(&str, &str)> = PORT_CITIES.iter().copied().collect();
     for city in reference.cities() {
-        let is_port = PORT_CITIES
-            .iter()
-            .any(|(country, name)| *country == city.country && *name == city.name);
+        let is_port = ports.contains(&(city.country.as_str(), city.name.as_str()));
         if let (true, Some(nuts3)) = (is_port, city.nuts3.as_deref())
             && let Ok(index) = region_codes.binary_search(&&nuts3[..4.min(nuts3.len())])
         {
