@@ -86,7 +86,7 @@ impl DemoRows {
         let mut clusters = Vec::with_capacity(cluster_count(config.organisations));
         let mut clusters_by_region = vec![Vec::new(); world.regions.len()];
         for index in 0..cluster_count(config.organisations) {
-            let city = world.draw_city(&mut plan_dice);
+            let city = world.draw_city_of_size(&mut plan_dice, 20_000);
             let region = world.cities[city as usize].region;
             let mut sectors = Picks::<3>::new();
             let national =
@@ -175,7 +175,13 @@ impl DemoRows {
         let world = self.world;
         let dice = &mut self.dice;
         let kind = profile::draw_type(dice);
-        let city = world.draw_city(dice);
+        let city = match kind {
+            OrganisationType::University => world.draw_city_of_size(dice, 50_000),
+            OrganisationType::Rto | OrganisationType::Investor => {
+                world.draw_city_of_size(dice, 20_000)
+            }
+            _ => world.draw_city(dice),
+        };
         let region = world.cities[city as usize].region;
         let mut profile = Profile::new(index, kind, city);
 
@@ -266,10 +272,20 @@ impl DemoRows {
         let country = &world.countries[country_index];
         let language = city.language;
         let eu_language = city.eu_language;
+        // Institutions are named after any of their fields (a university's institutes cover many),
+        // companies after their main one.
+        let named_theme = match profile.kind {
+            OrganisationType::Sme
+            | OrganisationType::LargeEnterprise
+            | OrganisationType::Cluster => profile.theme(),
+            _ => {
+                crate::themes::Theme::of_category(*self.dice.pick(profile.sectors.as_slice()) as u8)
+            }
+        };
         let place = Place {
             city,
             region,
-            theme: profile.theme(),
+            theme: named_theme,
         };
         let forms = city.forms;
         let members = (profile.kind == OrganisationType::Cluster)
@@ -305,13 +321,21 @@ impl DemoRows {
                 profile.kind,
                 &place,
                 &ENGLISH,
+                &self.names,
                 &mut self.english_name,
             );
         }
         row.put(Column::NameEn, &self.english_name);
         let multilingual = country.multilingual;
         if translatable && multilingual && language.code != "fr" && dice.percent(40) {
-            names::write_translated_name(dice, profile.kind, &place, &FRENCH, row.text());
+            names::write_translated_name(
+                dice,
+                profile.kind,
+                &place,
+                &FRENCH,
+                &self.names,
+                row.text(),
+            );
         }
         row.end(Column::NameFr);
         if translatable
@@ -320,7 +344,14 @@ impl DemoRows {
             && country.alpha2 != "BE"
             && dice.percent(40)
         {
-            names::write_translated_name(dice, profile.kind, &place, &GERMAN, row.text());
+            names::write_translated_name(
+                dice,
+                profile.kind,
+                &place,
+                &GERMAN,
+                &self.names,
+                row.text(),
+            );
         }
         row.end(Column::NameDe);
 

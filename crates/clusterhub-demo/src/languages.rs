@@ -28,7 +28,8 @@ pub(crate) struct Language {
     pub(crate) theme_words: [&'static str; THEME_COUNT],
     /// Company name patterns; a pattern listed twice is twice as likely.
     pub(crate) company_patterns: &'static [&'static str],
-    /// The name of a one-person business without a legal form.
+    /// The name of a one-person business without a legal form. Languages whose surnames change
+    /// with gender (Polish Kowalski and Kowalska) leave the given name out.
     pub(crate) sole_trader_pattern: &'static str,
     pub(crate) cluster_patterns: &'static [&'static str],
     pub(crate) university_patterns: &'static [&'static str],
@@ -1443,7 +1444,7 @@ pub(crate) static POLISH: Language = Language {
         "{sector} {city}",
         "{surname} i {surname2}",
     ],
-    sole_trader_pattern: "{given} {surname} {sector}",
+    sole_trader_pattern: "{sector} {surname}",
     cluster_patterns: &[
         "Klaster {theme} {region}",
         "Klaster {theme} {city}",
@@ -1622,7 +1623,7 @@ pub(crate) static CZECH: Language = Language {
         "{sector} {city}",
         "{surname} & {surname2}",
     ],
-    sole_trader_pattern: "{given} {surname} – {sector}",
+    sole_trader_pattern: "{sector} {surname}",
     cluster_patterns: &[
         "{theme} klastr {region}",
         "{theme} klastr {city}",
@@ -1764,7 +1765,7 @@ pub(crate) static SLOVAK: Language = Language {
         "{sector} {city}",
         "{surname} & {surname2}",
     ],
-    sole_trader_pattern: "{given} {surname} – {sector}",
+    sole_trader_pattern: "{sector} {surname}",
     cluster_patterns: &[
         "{theme} klaster {region}",
         "{theme} klaster {city}",
@@ -2241,7 +2242,7 @@ pub(crate) static BULGARIAN: Language = Language {
         "{brand} {sector}",
         "{sector} {city}",
     ],
-    sole_trader_pattern: "ET {given} {surname}",
+    sole_trader_pattern: "ET {sector} {surname}",
     cluster_patterns: &[
         "{theme} klaster {region}",
         "{theme} klaster {city}",
@@ -2410,7 +2411,7 @@ pub(crate) static GREEK: Language = Language {
         "{sector} {city}",
         "{surname} & {surname2}",
     ],
-    sole_trader_pattern: "{given} {surname} {sector}",
+    sole_trader_pattern: "{surname} {sector}",
     cluster_patterns: &[
         "Cluster {theme} {region}",
         "Synergatikos Schimatismos {theme} {region}",
@@ -2998,7 +2999,7 @@ pub(crate) static MACEDONIAN: Language = Language {
         "{brand} {sector}",
         "{sector} {city}",
     ],
-    sole_trader_pattern: "TP {sector} {given} {surname}",
+    sole_trader_pattern: "TP {sector} {surname}",
     cluster_patterns: &[
         "{theme} klaster {region}",
         "{theme} klaster {city}",
@@ -4100,7 +4101,7 @@ pub(crate) static LATVIAN: Language = Language {
         "{brand} {sector}",
         "{sector} {city}",
     ],
-    sole_trader_pattern: "IK {given} {surname}",
+    sole_trader_pattern: "IK {sector} {surname}",
     cluster_patterns: &[
         "Latvijas {theme} klasteris",
         "{theme} klasteris {region}",
@@ -4236,7 +4237,7 @@ pub(crate) static LITHUANIAN: Language = Language {
         "{brand} {sector}",
         "{sector} {city}",
     ],
-    sole_trader_pattern: "IĮ {given} {surname}",
+    sole_trader_pattern: "IĮ {sector} {surname}",
     cluster_patterns: &[
         "Lietuvos {theme} klasteris",
         "{theme} klasteris {region}",
@@ -4378,7 +4379,7 @@ pub(crate) static ICELANDIC: Language = Language {
         "{brand} {sector}",
         "{sector} {city}",
     ],
-    sole_trader_pattern: "{given} {surname} {sector}",
+    sole_trader_pattern: "{surname} {sector}",
     cluster_patterns: &[
         "{theme}klasinn {region}",
         "Íslenski {theme}klasinn",

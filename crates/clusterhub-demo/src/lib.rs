@@ -51,4 +51,5 @@ pub use profile::OrganisationType;
 pub use row::{COLUMN_COUNT, CSV_HEADER, Column, DemoRow, write_csv, write_csv_record};
 
 #[cfg(test)]
+#[cfg(test)]
 mod tests;

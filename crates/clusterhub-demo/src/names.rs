@@ -26,6 +26,9 @@ pub(crate) struct NameBuffers {
     /// The name without its legal form, from which the web domain is made.
     pub(crate) basis: String,
     brand: String,
+    /// Whether the name chosen names the region rather than the city, so that its translation
+    /// names the same place.
+    names_region: bool,
 }
 
 /// The words of a place in a language, and the others that `template` asks for, drawn only when
@@ -125,6 +128,7 @@ pub(crate) fn write_name(
             let words = words_for(dice, template, place, language, &mut buffers.brand);
             template.expand(&words, language.elides_de, &mut buffers.name);
             buffers.basis.push_str(&buffers.name);
+            buffers.names_region = template.uses(Slot::Region) && !template.uses(Slot::City);
         }
     }
 }
@@ -136,12 +140,15 @@ pub(crate) fn write_translated_name(
     kind: OrganisationType,
     place: &Place<'_>,
     language: &Language,
+    original: &NameBuffers,
     out: &mut String,
 ) {
-    // Translations exist for types whose patterns need no surname or brand.
+    // Translations exist for types whose patterns need no surname or brand, and name the place
+    // the original names.
     let personal = [Slot::Surname, Slot::Brand];
     let template = choose(dice, Patterns::of(language).of_type(kind), |template| {
-        !template.uses_any(&personal)
+        let names_region = template.uses(Slot::Region) && !template.uses(Slot::City);
+        !template.uses_any(&personal) && names_region == original.names_region
     });
     if template.uses_any(&personal) {
         return;
@@ -151,20 +158,22 @@ pub(crate) fn write_translated_name(
     template.expand(&words, language.elides_de, out);
 }
 
-/// A template that passes `fits`, if one does within a few draws; otherwise the last one drawn.
+/// A template that passes `fits`, drawn among those that do; any template when none does.
 fn choose<'t>(
     dice: &mut Dice,
     templates: &'t [Template],
     fits: impl Fn(&Template) -> bool,
 ) -> &'t Template {
-    let mut template = dice.pick(templates);
-    for _ in 0..4 {
-        if fits(template) {
-            break;
-        }
-        template = dice.pick(templates);
+    let fitting = templates.iter().filter(|template| fits(template)).count();
+    if fitting == 0 {
+        return dice.pick(templates);
     }
-    template
+    let chosen = dice.index(fitting);
+    templates
+        .iter()
+        .filter(|template| fits(template))
+        .nth(chosen)
+        .unwrap_or(&templates[0])
 }
 
 /// Names of strategic cluster partnerships: a few per theme, shared by the clusters that belong to

@@ -508,6 +508,44 @@ fn languages_and_texts_fit_the_place() {
         "{with_form} of {} German SMEs have a legal form",
         german_companies.len()
     );
+    // Institutions are named in their region's language.
+    let named_like = |country: &str, kind_slug: &str, starts: &[&str]| {
+        let selected: Vec<&DemoRow> = rows
+            .iter()
+            .filter(|row| row.get(Column::Country) == country && row.get(Column::Type) == kind_slug)
+            .collect();
+        assert!(!selected.is_empty(), "no {kind_slug} in {country}");
+        for row in selected {
+            let name = row.get(Column::Name);
+            assert!(
+                starts.iter().any(|start| name.contains(start)),
+                "{country} {kind_slug}: {name}"
+            );
+        }
+    };
+    named_like(
+        "FR",
+        "university",
+        &["Université", "École", "Institut", "Laboratoire"],
+    );
+    named_like(
+        "DE",
+        "cluster",
+        &["Cluster", "cluster", "Netzwerk", "Kompetenznetz"],
+    );
+    named_like("IT", "cluster", &["Distretto", "Cluster", "Polo"]);
+    named_like("PL", "cluster", &["Klaster"]);
+    named_like(
+        "ES",
+        "public_authority",
+        &[
+            "Ayuntamiento",
+            "Agencia",
+            "Diputación",
+            "Gobierno",
+            "Concejalía",
+        ],
+    );
     let offers: BTreeSet<&str> = rows.iter().map(|row| row.get(Column::Offers)).collect();
     assert!(
         offers.len() > 15_000,

@@ -186,9 +186,25 @@ pub(crate) fn write_microdegrees(microdegrees: i64, out: &mut String) {
         out.push('-');
     }
     let magnitude = microdegrees.unsigned_abs();
-    write_number(magnitude / 1_000_000, out);
-    out.push('.');
-    write_padded_number(magnitude % 1_000_000, 6, out);
+    // Degrees have at most three digits: write them and the six decimals in one pass.
+    let mut digits = [b'0'; 10];
+    let mut rest = magnitude;
+    for position in (0..digits.len()).rev() {
+        if position == 3 {
+            digits[position] = b'.';
+            continue;
+        }
+        digits[position] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+    }
+    let first = digits[..2]
+        .iter()
+        .take_while(|digit| **digit == b'0')
+        .count();
+    out.reserve(digits.len() - first);
+    for digit in &digits[first..] {
+        out.push(char::from(*digit));
+    }
 }
 
 #[cfg(test)]

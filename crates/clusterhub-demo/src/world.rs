@@ -8,6 +8,7 @@
 //! results may differ in the last bit between platforms, and the output must be identical
 //! everywhere.
 
+use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use clusterhub_reference::{NutsVersion, Reference};
@@ -61,6 +62,8 @@ pub(crate) struct WorldCity {
     /// Whether the city (or the big city it is a district of) has 300,000 inhabitants or more,
     /// too many organisations for names made of the city and a sector word alone.
     pub(crate) big: bool,
+    /// The population of the city (or of the big city it is a district of).
+    pub(crate) population: u32,
 }
 
 /// A NUTS-2 region.
@@ -203,6 +206,19 @@ impl World {
     pub(crate) fn draw_city(&self, dice: &mut Dice) -> u32 {
         self.city_table.draw(dice)
     }
+
+    /// Draws a city of at least `minimum` inhabitants where possible (a few draws, then whatever
+    /// came): universities and cluster organisations sit in towns of some size.
+    pub(crate) fn draw_city_of_size(&self, dice: &mut Dice, minimum: u32) -> u32 {
+        let mut city = self.draw_city(dice);
+        for _ in 0..4 {
+            if self.cities[city as usize].population >= minimum {
+                break;
+            }
+            city = self.draw_city(dice);
+        }
+        city
+    }
 }
 
 /// How strongly a country's population counts when placing organisations, in per cent: the
@@ -239,14 +255,14 @@ fn distance_km(lat_a: f64, lon_a: f64, lat_b: f64, lon_b: f64) -> f64 {
     (north * north + east * east).sqrt()
 }
 
-/// Whether a place in NUTS-3 region `nuts3` can be a district of a big city in region `parent`:
-/// only inside the big city's own NUTS-3 region (the towns around Paris are not Paris), except in
-/// London, whose boroughs make up several NUTS-3 regions of Inner and Outer London.
-fn same_city_region(parent: Option<&str>, nuts3: &str) -> bool {
-    match parent {
-        Some(parent) if parent.starts_with("UKI") => nuts3.starts_with("UKI"),
-        Some(parent) => parent == nuts3,
-        None => false,
+/// The area in which a place can be a district of a big city: the big city's own NUTS-3 region
+/// (the towns around Paris are not Paris), except in London, whose boroughs make up the several
+/// NUTS-3 regions of Inner and Outer London (`UKI…`).
+fn city_area(nuts3: &str) -> &str {
+    if nuts3.starts_with("UKI") {
+        "UKI"
+    } else {
+        nuts3
     }
 }
 
@@ -267,11 +283,16 @@ fn build_cities(reference: &'static Reference) -> (Vec<(WorldCity, u64)>, Vec<Wo
     let mut cities = Vec::new();
     // Districts of big cities (London boroughs, Bucharest's sectors, Istanbul's districts) carry
     // the big city's name; their own coordinates stay, so markers spread over the whole city.
-    let big_cities: Vec<&clusterhub_reference::City> = reference
+    let mut big_cities: BTreeMap<&str, Vec<&clusterhub_reference::City>> = BTreeMap::new();
+    for city in reference
         .cities()
         .iter()
-        .filter(|city| city.population >= 500_000 && city.nuts3.is_some())
-        .collect();
+        .filter(|city| city.population >= 500_000)
+    {
+        if let Some(nuts3) = city.nuts3.as_deref() {
+            big_cities.entry(city_area(nuts3)).or_default().push(city);
+        }
+    }
     for city in reference.cities() {
         let Some(nuts3) = city.nuts3.as_deref() else {
             continue;
@@ -291,11 +312,11 @@ fn build_cities(reference: &'static Reference) -> (Vec<(WorldCity, u64)>, Vec<Wo
         }
         let language = countries::language_of(&city.country, nuts3);
         let parent = big_cities
-            .iter()
+            .get(city_area(nuts3))
+            .into_iter()
+            .flatten()
             .filter(|parent| {
-                parent.country == city.country
-                    && parent.geonameid != city.geonameid
-                    && same_city_region(parent.nuts3.as_deref(), nuts3)
+                parent.geonameid != city.geonameid
                     && city.population.saturating_mul(3) < parent.population
                     && distance_km(city.lat, city.lon, parent.lat, parent.lon)
                         < f64::from(parent.population).sqrt() / 110.0
@@ -322,6 +343,7 @@ fn build_cities(reference: &'static Reference) -> (Vec<(WorldCity, u64)>, Vec<Wo
                 lon_microdegrees,
                 lon_jitter_microdegrees,
                 big: own.population >= 300_000,
+                population: own.population,
                 eu_language: EU_LANGUAGE_CODES.contains(&language.code),
                 forms: countries::legal_forms(&city.country, language),
                 patterns: Patterns::of(language),
@@ -362,11 +384,13 @@ fn build_categories(reference: &'static Reference) -> Vec<WorldCategory> {
             let mut covered: Vec<&'static clusterhub_reference::NaceActivity> = classes
                 .iter()
                 .copied()
+                // NACE codes nest by prefix below the sections ("62.01" lies in "62.0" and "62"),
+                // and categories name divisions, groups and classes only.
                 .filter(|class| {
                     category
                         .nace
                         .iter()
-                        .any(|code| nace.is_within(&class.code, code))
+                        .any(|code| class.code.starts_with(code.as_str()))
                 })
                 .collect();
             covered.sort_by(|left, right| left.code.cmp(&right.code));
