@@ -491,6 +491,9 @@ pub(crate) fn local_city_name(
         ("CH", "Geneva") => "Genève",
         ("LU", "Luxembourg") => "Luxembourg",
         ("ES", "Seville") => "Sevilla",
+        ("IE", "Droichead Nua") => "Newbridge",
+        ("IE", "An Muileann gCearr") => "Mullingar",
+        ("IE", "Cluain Meala") => "Clonmel",
         _ => return None,
     };
     Some(local)

@@ -64,7 +64,8 @@ pub struct DemoRows {
     clusters_by_region: Vec<Vec<u32>>,
     /// Per supported country, how many VAT numbers were given out.
     vat_serials: [u64; SUPPORTED_COUNTRIES.len()],
-    vat_offset: u64,
+    /// Per supported country, where its scramble of VAT serials starts.
+    vat_offsets: [u64; SUPPORTED_COUNTRIES.len()],
     pic_offset: u64,
     names: NameBuffers,
     english_name: String,
@@ -133,7 +134,10 @@ impl DemoRows {
             clusters,
             clusters_by_region,
             vat_serials: [0; SUPPORTED_COUNTRIES.len()],
-            vat_offset: mix(config.seed),
+            // Each country scrambles from its own point, so first numbers do not share digits.
+            vat_offsets: std::array::from_fn(|country| {
+                mix(config.seed ^ (country as u64 + 1).wrapping_mul(0xA24B_AED4_963E_E407))
+            }),
             pic_offset: config.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) % 120_000_000,
             names: NameBuffers::default(),
             english_name: String::new(),
@@ -423,10 +427,9 @@ impl DemoRows {
         };
         if dice.percent(vat_percent) {
             let serial = &mut self.vat_serials[country_index];
-            if country
-                .vat
-                .is_some_and(|scheme| scheme.write(*serial, self.vat_offset, row.text()))
-            {
+            if country.vat.is_some_and(|scheme| {
+                scheme.write(*serial, self.vat_offsets[country_index], row.text())
+            }) {
                 *serial += 1;
             }
         }

@@ -13,7 +13,9 @@
 //!
 //! What the data looks like:
 //! - Organisations sit in real cities (every GeoNames city of at least 5,000 inhabitants inside a
-//!   NUTS region), drawn in proportion to population, a few hundred metres apart.
+//!   NUTS region), drawn in proportion to population, a few hundred metres apart. EU members count
+//!   fully, the EEA, Switzerland and the United Kingdom half, the candidate countries a quarter.
+//!   Districts of big cities (London boroughs, Bucharest's sectors) carry the city's name.
 //! - About 2 % are cluster organisations. They come first; each has a sector focus and recruits
 //!   members among the organisations of its own NUTS-2 region, which then work in its sectors.
 //! - Sectors follow a regional specialisation (three strong categories per NUTS-2 region, drawn
@@ -21,13 +23,16 @@
 //!   ...) and maritime activity around big ports; NACE classes come from each category's list.
 //! - Sizes follow the European enterprise mix (about 93 % micro, 6 % small, 1 % medium, 0.2 %
 //!   large); universities and research organisations have hundreds to thousands of staff.
-//! - Names are written in the region's language with the country's legal forms; VAT numbers have
-//!   the national format and check digits; PICs and VAT numbers are unique.
+//! - Names and the short description are written in the region's language (named in the
+//!   `language` column when it is an official EU language) with the country's legal forms; an
+//!   English description and English partnering offers and requests come with them. VAT numbers
+//!   have the national format and check digits; PICs and VAT numbers are unique.
 //!
 //! The same configuration gives the same rows on every machine: all randomness comes from
 //! ChaCha8 streams of the seed, nothing depends on hash-map order or on floating-point functions
 //! that may differ between platforms, and numbers are written without floating-point formatting.
-//! Rows are produced one at a time: memory holds only the plan of the clusters.
+//! Rows are produced one at a time: memory holds only the plan of the clusters. A row is one
+//! string with cell offsets; [`DemoRows::next_into`] refills one row without allocating.
 //!
 //! The crate does no I/O.
 
@@ -50,6 +55,5 @@ pub use generator::{DemoConfig, DemoRows, cluster_count, generate};
 pub use profile::OrganisationType;
 pub use row::{COLUMN_COUNT, CSV_HEADER, Column, DemoRow, write_csv, write_csv_record};
 
-#[cfg(test)]
 #[cfg(test)]
 mod tests;

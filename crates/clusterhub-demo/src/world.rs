@@ -266,6 +266,16 @@ fn city_area(nuts3: &str) -> &str {
     }
 }
 
+/// A city's name without the quarter GeoNames adds to some ("Zürich (Kreis 11) / Oerlikon" is
+/// Zürich) and with the first of two official spellings ("Donostia / San Sebastián").
+fn plain_city_name(name: &str) -> &str {
+    let first = name.split(" / ").next().unwrap_or(name);
+    match first.find(" (Kreis") {
+        Some(cut) => &first[..cut],
+        None => first,
+    }
+}
+
 /// The first spelling of a name that lists several ("Bolzano/Bozen", "Bursa, Eskişehir,
 /// Bilecik"), without administrative prefixes ("Arr. Antwerpen").
 fn short_region_name(name: &str) -> &str {
@@ -324,7 +334,7 @@ fn build_cities(reference: &'static Reference) -> (Vec<(WorldCity, u64)>, Vec<Wo
             .max_by_key(|parent| parent.population);
         let own = parent.copied().unwrap_or(city);
         let name = countries::local_city_name(&own.country, &own.name, language)
-            .unwrap_or(own.name.as_str());
+            .unwrap_or_else(|| plain_city_name(&own.name));
         let district = nuts
             .get(nuts3)
             .map_or(name, |region| short_region_name(&region.name));
@@ -527,6 +537,20 @@ mod tests {
         assert!((cos_degrees(60.0) - 0.5).abs() < 1e-6);
         assert!((cos_degrees(-45.0) - std::f64::consts::FRAC_1_SQRT_2).abs() < 1e-6);
         assert!((cos_degrees(71.0) - 0.325_568_154).abs() < 1e-5);
+    }
+
+    #[test]
+    fn city_names_lose_their_quarters() {
+        assert_eq!(plain_city_name("Zürich (Kreis 11) / Oerlikon"), "Zürich");
+        assert_eq!(plain_city_name("Veltheim (Kreis 5)"), "Veltheim");
+        assert_eq!(plain_city_name("Donostia / San Sebastián"), "Donostia");
+        assert_eq!(plain_city_name("Halle (Saale)"), "Halle (Saale)");
+        assert!(
+            World::get()
+                .cities
+                .iter()
+                .all(|city| !city.name.contains(" / ") && !city.name.contains("(Kreis"))
+        );
     }
 
     #[test]
