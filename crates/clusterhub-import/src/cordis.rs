@@ -169,20 +169,20 @@ pub fn parse_cordis_xml(bytes: &[u8], file: &str) -> Result<CordisProject, Impor
                 path.push(name);
             }
             Ok(Event::End(_)) => {
-                if path.last().map(String::as_str) == Some("organization") {
-                    if let Some(mut done) = participant.take() {
-                        if participant_rcn.is_empty() {
-                            return Err(error(
-                                position,
-                                String::from("an organization without <rcn>"),
-                            ));
-                        }
-                        done.external_key = format!("cordis-org:{participant_rcn}");
-                        if done.name.is_empty() {
-                            done.name = done.short_name.clone().unwrap_or_default();
-                        }
-                        project.participants.push(done);
+                if path.last().map(String::as_str) == Some("organization")
+                    && let Some(mut done) = participant.take()
+                {
+                    if participant_rcn.is_empty() {
+                        return Err(error(
+                            position,
+                            String::from("an organization without <rcn>"),
+                        ));
                     }
+                    done.external_key = format!("cordis-org:{participant_rcn}");
+                    if done.name.is_empty() {
+                        done.name = done.short_name.clone().unwrap_or_default();
+                    }
+                    project.participants.push(done);
                 }
                 path.pop();
             }
@@ -242,10 +242,10 @@ fn apply_xml_text(
         ["project", "endDate"] => project.end_date = non_empty(value),
         ["project", "totalCost"] => project.total_cost = parse_amount(value),
         ["project", "ecMaxContribution"] => project.ec_max_contribution = parse_amount(value),
-        ["project", "relations", "associations", "programme", "code"] => {
-            if project.programme.is_empty() {
-                project.programme = framework_programme(value.trim());
-            }
+        ["project", "relations", "associations", "programme", "code"]
+            if project.programme.is_empty() =>
+        {
+            project.programme = framework_programme(value.trim());
         }
         ["project", "relations", "associations", "call", "identifier"] => {
             project.call_id = non_empty(value);

@@ -81,10 +81,10 @@ pub async fn load(
             Message::Batch(batch) => {
                 // Once a row is refused nothing will be committed, so writing stops; reading goes
                 // on to find every other problem.
-                if report.errors.is_empty() {
-                    if let Some(import) = import.as_mut() {
-                        import.write_prepared(&batch).await?;
-                    }
+                if report.errors.is_empty()
+                    && let Some(import) = import.as_mut()
+                {
+                    import.write_prepared(&batch).await?;
                 }
             }
             Message::Errors(errors) => report.errors.extend(errors),

@@ -44,7 +44,7 @@ both!(projects_import_idempotent, |storage: Storage| async move {
         project(
             "101",
             &[
-                ("pic:999888777", "coordinator", 100_000_00),
+                ("pic:999888777", "coordinator", 10_000_000),
                 ("pic:111", "participant", 5_000),
             ],
         ),
