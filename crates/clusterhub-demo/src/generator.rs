@@ -1,9 +1,23 @@
-//! The generation run: plans the cluster organisations first (they are ~2 % of the rows and come
-//! first, so members can name them), then streams every other organisation, placing each in a
-//! city drawn by population and, where its region has clusters, often making it a member of one.
+//! The generation run, in three steps:
 //!
-//! Memory stays bounded by the plan of the clusters (a few dozen bytes each) whatever the number
-//! of rows: no row is kept after it is handed out.
+//! 1. The plan: regional specialisations and the cluster organisations (about 2 % of the rows;
+//!    they come first, so members can name them), drawn before the first row.
+//! 2. Skeletons, row after row: each organisation's type, city (drawn by population), cluster
+//!    memberships (clusters recruit in their own NUTS-2 region, up to the members they declared)
+//!    and VAT serial. These depend on the rows before them, so they are drawn in order; they are
+//!    cheap.
+//! 3. Rendering: everything else about a row (sectors, size, money, vocabularies, names, texts) is
+//!    drawn from dice of its own chunk of 1,024 rows, so chunks are independent of each other.
+//!
+//! Because a chunk depends only on the plan, its skeletons and its own dice, the rows are the same
+//! whether one thread renders them in order or several render chunks side by side. Large runs
+//! use two helper threads, each of which draws all skeletons (they are cheap) and renders every
+//! other chunk; the iterator hands the chunks out in order. Memory stays bounded by the plan and a
+//! few chunks in flight, whatever the number of rows.
+
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::thread::JoinHandle;
 
 use crate::countries::SUPPORTED_COUNTRIES;
 use crate::languages::{ENGLISH, FRENCH, GERMAN, Language};
@@ -11,7 +25,7 @@ use crate::names::{self, NameBuffers, Place};
 use crate::profile::{self, OrganisationType, Picks, Profile, REFERENCE_YEAR, Specialisation};
 use crate::prose::{self, Context};
 use crate::random::Dice;
-use crate::row::{Column, DemoRow};
+use crate::row::{Column, DemoRow, RowBatch};
 use crate::text;
 use crate::vat;
 use crate::world::World;
@@ -37,7 +51,18 @@ pub fn cluster_count(organisations: usize) -> usize {
 /// Independent random streams, so that changing how one part draws does not shift the others.
 const PLAN_STREAM: u64 = 1;
 const REGION_STREAM: u64 = 2;
-const ROW_STREAM: u64 = 3;
+const SKELETON_STREAM: u64 = 3;
+/// Chunk `c` draws from stream `CHUNK_STREAMS + c`.
+const CHUNK_STREAMS: u64 = 1 << 32;
+
+/// Rows per chunk.
+const CHUNK_ROWS: usize = 1_024;
+/// Runs of at least this many rows are rendered by helper threads.
+const THREADED_FROM_ROWS: usize = 16 * CHUNK_ROWS;
+/// How many helper threads large runs use (the platform's machines have two cores).
+const HELPER_THREADS: usize = 2;
+/// Rendered chunks each helper may hold ready before the iterator takes them.
+const CHUNKS_AHEAD: usize = 2;
 
 /// A cluster organisation as planned before any row is written.
 #[derive(Debug, Clone)]
@@ -46,40 +71,25 @@ struct PlannedCluster {
     sectors: Picks<3>,
     /// Declared members: SMEs, large companies, research organisations, others.
     declared: [u32; 4],
-    /// Declared members not yet generated, per type.
-    open: [u32; 4],
 }
 
-/// The rows of one generation run, as an iterator.
+/// Everything fixed before the first row, shared by all threads.
 #[derive(Debug)]
-pub struct DemoRows {
+struct Plan {
     world: &'static World,
     seed: u64,
     total: u64,
-    next_index: u64,
-    dice: Dice,
     specialisation: Specialisation,
     clusters: Vec<PlannedCluster>,
     /// For each NUTS-2 region, the indices of the clusters in it.
     clusters_by_region: Vec<Vec<u32>>,
-    /// Per supported country, how many VAT numbers were given out.
-    vat_serials: [u64; SUPPORTED_COUNTRIES.len()],
     /// Per supported country, where its scramble of VAT serials starts.
     vat_offsets: [u64; SUPPORTED_COUNTRIES.len()],
     pic_offset: u64,
-    names: NameBuffers,
-    english_name: String,
-    scratch: String,
 }
 
-/// Generates the organisations of a run, clusters first; see [`DemoRows`].
-pub fn generate(config: &DemoConfig) -> DemoRows {
-    DemoRows::new(config)
-}
-
-impl DemoRows {
-    /// Plans the run: regional specialisations and the cluster organisations.
-    pub fn new(config: &DemoConfig) -> DemoRows {
+impl Plan {
+    fn new(config: &DemoConfig) -> Plan {
         let world = World::get();
         let specialisation =
             Specialisation::draw(world, &mut Dice::new(config.seed, REGION_STREAM));
@@ -120,156 +130,256 @@ impl DemoRows {
                 city,
                 sectors,
                 declared,
-                open: declared,
             });
             clusters_by_region[usize::from(region)].push(index as u32);
         }
-        DemoRows {
+        Plan {
             world,
             seed: config.seed,
             total: config.organisations as u64,
-            next_index: 0,
-            dice: Dice::new(config.seed, ROW_STREAM),
             specialisation,
             clusters,
             clusters_by_region,
-            vat_serials: [0; SUPPORTED_COUNTRIES.len()],
             // Each country scrambles from its own point, so first numbers do not share digits.
             vat_offsets: std::array::from_fn(|country| {
                 mix(config.seed ^ (country as u64 + 1).wrapping_mul(0xA24B_AED4_963E_E407))
             }),
             pic_offset: config.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) % 120_000_000,
-            names: NameBuffers::default(),
-            english_name: String::new(),
-            scratch: String::new(),
+        }
+    }
+}
+
+/// What is drawn about a row in order: its type, city, memberships and VAT serial.
+#[derive(Debug, Clone, Copy)]
+struct Skeleton {
+    index: u64,
+    kind: OrganisationType,
+    city: u32,
+    /// Indices of the clusters it is a member of (which are also their row indices).
+    member_of: Picks<2>,
+    /// The per-country serial of its VAT number, if it has one.
+    vat_serial: Option<u64>,
+}
+
+/// Draws skeletons row after row.
+#[derive(Debug)]
+struct Skeletons {
+    plan: Arc<Plan>,
+    dice: Dice,
+    next_index: u64,
+    /// Per cluster and member type, the declared members not yet generated.
+    open: Vec<[u32; 4]>,
+    /// Per supported country, how many VAT numbers were given out.
+    vat_serials: [u64; SUPPORTED_COUNTRIES.len()],
+}
+
+impl Skeletons {
+    fn new(plan: Arc<Plan>) -> Skeletons {
+        let open = plan
+            .clusters
+            .iter()
+            .map(|cluster| cluster.declared)
+            .collect();
+        let dice = Dice::new(plan.seed, SKELETON_STREAM);
+        Skeletons {
+            plan,
+            dice,
+            next_index: 0,
+            open,
+            vat_serials: [0; SUPPORTED_COUNTRIES.len()],
         }
     }
 
-    /// Writes the next row into `row` (which is cleared first) and returns true, or returns false
-    /// at the end. Reusing one row avoids an allocation per organisation.
-    pub fn next_into(&mut self, row: &mut DemoRow) -> bool {
-        if self.next_index >= self.total {
-            return false;
+    /// Replaces `chunk` with the skeletons of the next chunk (empty at the end).
+    fn fill_chunk(&mut self, chunk: &mut Vec<Skeleton>) {
+        chunk.clear();
+        while chunk.len() < CHUNK_ROWS && self.next_index < self.plan.total {
+            let skeleton = self.next_skeleton();
+            chunk.push(skeleton);
         }
-        row.clear();
+    }
+
+    fn next_skeleton(&mut self) -> Skeleton {
+        let plan = &*self.plan;
+        let world = plan.world;
+        let dice = &mut self.dice;
         let index = self.next_index;
         self.next_index += 1;
-        let profile = if (index as usize) < self.clusters.len() {
-            self.cluster_profile(index)
-        } else {
-            self.member_profile(index)
-        };
-        self.render(&profile, row);
-        true
-    }
-
-    /// The profile of the planned cluster with this index.
-    fn cluster_profile(&mut self, index: u64) -> Profile {
-        let planned = &self.clusters[index as usize];
-        let mut profile = Profile::new(index, OrganisationType::Cluster, planned.city);
-        for sector in planned.sectors.as_slice() {
-            profile.sectors.add(*sector);
-        }
-        self.finish_profile(&mut profile);
-        profile
-    }
-
-    /// The profile of an organisation that is not a cluster.
-    fn member_profile(&mut self, index: u64) -> Profile {
-        let world = self.world;
-        let dice = &mut self.dice;
-        let kind = profile::draw_type(dice);
-        let city = match kind {
-            OrganisationType::University => world.draw_city_of_size(dice, 50_000),
-            OrganisationType::Rto | OrganisationType::Investor => {
-                world.draw_city_of_size(dice, 20_000)
+        let (kind, city) = match plan.clusters.get(index as usize) {
+            Some(cluster) => (OrganisationType::Cluster, cluster.city),
+            None => {
+                let kind = profile::draw_type(dice);
+                let city = match kind {
+                    OrganisationType::University => world.draw_city_of_size(dice, 50_000),
+                    OrganisationType::Rto | OrganisationType::Investor => {
+                        world.draw_city_of_size(dice, 20_000)
+                    }
+                    _ => world.draw_city(dice),
+                };
+                (kind, city)
             }
-            _ => world.draw_city(dice),
         };
-        let region = world.cities[city as usize].region;
-        let mut profile = Profile::new(index, kind, city);
-
+        let mut member_of = Picks::new();
         // Membership: clusters recruit in their own region, up to the members they declared.
         let join_percent = match kind {
+            OrganisationType::Cluster => 0,
             OrganisationType::Sme => 45,
             OrganisationType::LargeEnterprise => 75,
             OrganisationType::Rto | OrganisationType::University => 60,
             OrganisationType::Incubator => 50,
             OrganisationType::PublicAuthority => 35,
             OrganisationType::Investor => 25,
-            _ => 30,
+            OrganisationType::Other => 30,
         };
-        let candidates = &self.clusters_by_region[usize::from(region)];
+        let region = world.cities[city as usize].region;
+        let candidates = &plan.clusters_by_region[usize::from(region)];
         if !candidates.is_empty() && dice.percent(join_percent) {
             let memberships = if dice.percent(12) { 2 } else { 1 };
             for _ in 0..memberships * 2 {
                 let cluster = *dice.pick(candidates);
-                let open = &mut self.clusters[cluster as usize].open[kind.member_bucket()];
-                if profile.member_of.len() < memberships
-                    && *open > 0
-                    && !profile.member_of.contains(cluster)
-                {
+                let open = &mut self.open[cluster as usize][kind.member_bucket()];
+                if member_of.len() < memberships && *open > 0 && !member_of.contains(cluster) {
                     *open -= 1;
-                    profile.member_of.add(cluster);
+                    member_of.add(cluster);
                 }
             }
         }
+        let vat_percent = match kind {
+            OrganisationType::Sme | OrganisationType::LargeEnterprise => 75,
+            OrganisationType::Cluster | OrganisationType::Investor => 55,
+            OrganisationType::Rto | OrganisationType::Incubator => 50,
+            OrganisationType::University | OrganisationType::Other => 40,
+            OrganisationType::PublicAuthority => 20,
+        };
+        let country = usize::from(world.cities[city as usize].country);
+        let mut vat_serial = None;
+        if dice.percent(vat_percent)
+            && let Some(scheme) = world.countries[country].vat
+            && self.vat_serials[country] < scheme.capacity()
+        {
+            vat_serial = Some(self.vat_serials[country]);
+            self.vat_serials[country] += 1;
+        }
+        Skeleton {
+            index,
+            kind,
+            city,
+            member_of,
+            vat_serial,
+        }
+    }
+}
 
-        // Sectors: a member works in its cluster's sectors; others follow the regional mix.
-        let wanted = profile::draw_sector_count(dice, kind);
-        if kind == OrganisationType::University
-            || (kind == OrganisationType::Rto && dice.percent(50))
-        {
-            profile.sectors.add(13);
+/// Renders skeletons into rows with the dice of their chunk.
+#[derive(Debug)]
+struct Renderer {
+    plan: Arc<Plan>,
+    dice: Dice,
+    names: NameBuffers,
+    english_name: String,
+    scratch: String,
+}
+
+impl Renderer {
+    fn new(plan: Arc<Plan>) -> Renderer {
+        let dice = Dice::new(plan.seed, CHUNK_STREAMS);
+        Renderer {
+            plan,
+            dice,
+            names: NameBuffers::default(),
+            english_name: String::new(),
+            scratch: String::new(),
         }
-        for cluster in profile.member_of.as_slice() {
-            let sectors = self.clusters[*cluster as usize].sectors.as_slice();
-            let sector = if dice.percent(60) {
-                sectors[0]
-            } else {
-                *dice.pick(sectors)
-            };
-            profile.sectors.add(sector);
+    }
+
+    /// Renders the rows of chunk `chunk_index` from its skeletons, handing each to `emit`.
+    fn render_chunk(
+        &mut self,
+        chunk_index: u64,
+        skeletons: &[Skeleton],
+        mut emit: impl FnMut(&mut Renderer, &Skeleton),
+    ) {
+        self.dice = Dice::new(self.plan.seed, CHUNK_STREAMS + chunk_index);
+        for skeleton in skeletons {
+            emit(self, skeleton);
         }
-        let national = world.countries[usize::from(world.cities[city as usize].country)].strengths;
-        if profile.sectors.len() < wanted.max(1)
-            && profile
-                .sectors
-                .as_slice()
-                .iter()
-                .all(|sector| *sector == 13)
-        {
-            profile.sectors.add(u32::from(
-                self.specialisation.draw_category(dice, region, national),
-            ));
+    }
+
+    /// Writes one row (the chunk's dice must be set).
+    fn render_row(&mut self, skeleton: &Skeleton, row: &mut DemoRow) {
+        row.clear();
+        let profile = self.profile(skeleton);
+        self.render(skeleton, &profile, row);
+    }
+
+    /// Draws what the skeleton leaves open: sectors, figures and vocabularies.
+    fn profile(&mut self, skeleton: &Skeleton) -> Profile {
+        let plan = &*self.plan;
+        let world = plan.world;
+        let dice = &mut self.dice;
+        let kind = skeleton.kind;
+        let mut profile = Profile::new(skeleton.index, kind, skeleton.city);
+        profile.member_of = skeleton.member_of;
+        if kind == OrganisationType::Cluster {
+            for sector in plan.clusters[skeleton.index as usize].sectors.as_slice() {
+                profile.sectors.add(*sector);
+            }
+        } else {
+            // Sectors: a member works in its cluster's sectors; others follow the regional mix.
+            let region = world.cities[skeleton.city as usize].region;
+            let wanted = profile::draw_sector_count(dice, kind);
+            if kind == OrganisationType::University
+                || (kind == OrganisationType::Rto && dice.percent(50))
+            {
+                profile.sectors.add(13);
+            }
+            for cluster in skeleton.member_of.as_slice() {
+                let sectors = plan.clusters[*cluster as usize].sectors.as_slice();
+                let sector = if dice.percent(60) {
+                    sectors[0]
+                } else {
+                    *dice.pick(sectors)
+                };
+                profile.sectors.add(sector);
+            }
+            let national = world.countries
+                [usize::from(world.cities[skeleton.city as usize].country)]
+            .strengths;
+            if profile.sectors.len() < wanted.max(1)
+                && profile
+                    .sectors
+                    .as_slice()
+                    .iter()
+                    .all(|sector| *sector == 13)
+            {
+                profile.sectors.add(u32::from(
+                    plan.specialisation.draw_category(dice, region, national),
+                ));
+            }
+            let mut attempts = 0;
+            while profile.sectors.len() < wanted && attempts < 8 {
+                attempts += 1;
+                let main = profile.main_sector();
+                let sector = if dice.percent(60) {
+                    *dice.pick(&world.category(main).related)
+                } else {
+                    plan.specialisation.draw_category(dice, region, national)
+                };
+                profile.sectors.add(u32::from(sector));
+            }
         }
-        let mut attempts = 0;
-        while profile.sectors.len() < wanted && attempts < 8 {
-            attempts += 1;
-            let main = profile.main_sector();
-            let sector = if dice.percent(60) {
-                *dice.pick(&world.category(main).related)
-            } else {
-                self.specialisation.draw_category(dice, region, national)
-            };
-            profile.sectors.add(u32::from(sector));
-        }
-        self.finish_profile(&mut profile);
+        // The transnational targets are the supported countries in the order of the world's
+        // countries, so the home country is excluded by its index.
+        let home_country = world.cities[skeleton.city as usize].country;
+        profile::draw_figures(dice, &mut profile);
+        profile::draw_vocabularies(dice, world, &mut profile, home_country);
         profile
     }
 
-    fn finish_profile(&mut self, profile: &mut Profile) {
-        let world = self.world;
-        // The transnational targets are the supported countries in the order of the world's
-        // countries, so the home country is excluded by its index.
-        let home_country = world.cities[profile.city as usize].country;
-        profile::draw_figures(&mut self.dice, profile);
-        profile::draw_vocabularies(&mut self.dice, world, profile, home_country);
-    }
-
     /// Writes a profile's cells, column by column.
-    fn render(&mut self, profile: &Profile, row: &mut DemoRow) {
-        let world = self.world;
+    fn render(&mut self, skeleton: &Skeleton, profile: &Profile, row: &mut DemoRow) {
+        let plan = &*self.plan;
+        let world = plan.world;
         let city = &world.cities[profile.city as usize];
         let region = &world.regions[usize::from(city.region)];
         let country_index = usize::from(city.country);
@@ -293,10 +403,10 @@ impl DemoRows {
         };
         let forms = city.forms;
         let members = (profile.kind == OrganisationType::Cluster)
-            .then(|| self.clusters[profile.index as usize].declared);
+            .then(|| plan.clusters[profile.index as usize].declared);
         let dice = &mut self.dice;
 
-        write_external_id(self.seed, profile.index, row.text());
+        write_external_id(plan.seed, profile.index, row.text());
         row.end(Column::ExternalId);
         row.put(Column::Type, profile.kind.slug());
         row.put(
@@ -413,25 +523,13 @@ impl DemoRows {
             // Distinct rows give distinct PICs: the row index goes through a bijection of
             // 880,000,000..1,000,000,000.
             text::write_number(
-                880_000_000 + vat::scramble(profile.index, self.pic_offset, 120_000_000),
+                880_000_000 + vat::scramble(profile.index, plan.pic_offset, 120_000_000),
                 row.text(),
             );
         }
         row.end(Column::Pic);
-        let vat_percent = match profile.kind {
-            OrganisationType::Sme | OrganisationType::LargeEnterprise => 75,
-            OrganisationType::Cluster | OrganisationType::Investor => 55,
-            OrganisationType::Rto | OrganisationType::Incubator => 50,
-            OrganisationType::University | OrganisationType::Other => 40,
-            OrganisationType::PublicAuthority => 20,
-        };
-        if dice.percent(vat_percent) {
-            let serial = &mut self.vat_serials[country_index];
-            if country.vat.is_some_and(|scheme| {
-                scheme.write(*serial, self.vat_offsets[country_index], row.text())
-            }) {
-                *serial += 1;
-            }
+        if let (Some(serial), Some(scheme)) = (skeleton.vat_serial, country.vat) {
+            scheme.write(serial, plan.vat_offsets[country_index], row.text());
         }
         row.end(Column::Vat);
         row.put(Column::Country, country.alpha2);
@@ -551,7 +649,7 @@ impl DemoRows {
             if position > 0 {
                 row.text().push('|');
             }
-            write_external_id(self.seed, u64::from(*cluster), row.text());
+            write_external_id(plan.seed, u64::from(*cluster), row.text());
         }
         row.end(Column::MemberOf);
         let member_columns = [
@@ -569,16 +667,223 @@ impl DemoRows {
     }
 }
 
+/// The rows of one generation run, as an iterator; see [`generate`].
+#[derive(Debug)]
+pub struct DemoRows {
+    total: u64,
+    handed_out: u64,
+    source: Source,
+}
+
+#[derive(Debug)]
+enum Source {
+    /// Rendering on the caller's thread, one row at a time.
+    Inline(Box<InlineSource>),
+    /// Helper threads render chunks; `receivers[c % helpers]` delivers chunk `c`.
+    Threads {
+        receivers: Vec<Receiver<RowBatch>>,
+        helpers: Vec<JoinHandle<()>>,
+        batch: RowBatch,
+        position: usize,
+        chunk_index: u64,
+    },
+}
+
+/// The state of rendering on the caller's thread.
+#[derive(Debug)]
+struct InlineSource {
+    skeletons: Skeletons,
+    renderer: Renderer,
+    chunk: Vec<Skeleton>,
+    chunk_index: u64,
+    position: usize,
+}
+
+/// Generates the organisations of a run, clusters first. Runs of 16,384 rows or more are
+/// rendered by two helper threads; the rows are the same either way.
+pub fn generate(config: &DemoConfig) -> DemoRows {
+    let helpers = if config.organisations >= THREADED_FROM_ROWS {
+        HELPER_THREADS
+    } else {
+        0
+    };
+    DemoRows::with_helper_threads(config, helpers)
+}
+
+impl DemoRows {
+    /// Plans the run and renders every row on the caller's thread.
+    pub fn new(config: &DemoConfig) -> DemoRows {
+        DemoRows::with_helper_threads(config, 0)
+    }
+
+    /// Plans the run and renders it with `helpers` helper threads (none: on the caller's thread).
+    /// The rows do not depend on the number of threads.
+    pub fn with_helper_threads(config: &DemoConfig, helpers: usize) -> DemoRows {
+        let plan = Arc::new(Plan::new(config));
+        let source = if helpers == 0 {
+            Source::Inline(Box::new(InlineSource {
+                skeletons: Skeletons::new(Arc::clone(&plan)),
+                renderer: Renderer::new(Arc::clone(&plan)),
+                chunk: Vec::with_capacity(CHUNK_ROWS),
+                chunk_index: 0,
+                position: 0,
+            }))
+        } else {
+            let mut receivers = Vec::with_capacity(helpers);
+            let mut handles = Vec::with_capacity(helpers);
+            for helper in 0..helpers {
+                let (sender, receiver) = sync_channel(CHUNKS_AHEAD);
+                let plan = Arc::clone(&plan);
+                handles.push(std::thread::spawn(move || {
+                    render_every_other_chunk(plan, helper, helpers, sender)
+                }));
+                receivers.push(receiver);
+            }
+            Source::Threads {
+                receivers,
+                helpers: handles,
+                batch: RowBatch::default(),
+                position: 0,
+                chunk_index: 0,
+            }
+        };
+        DemoRows {
+            total: config.organisations as u64,
+            handed_out: 0,
+            source,
+        }
+    }
+
+    /// Writes the next row into `row` (which is cleared first) and returns true, or returns false
+    /// at the end. On the caller's thread, reusing one row avoids an allocation per organisation.
+    pub fn next_into(&mut self, row: &mut DemoRow) -> bool {
+        match &mut self.source {
+            Source::Inline(inline) => {
+                let InlineSource {
+                    skeletons,
+                    renderer,
+                    chunk,
+                    chunk_index,
+                    position,
+                } = &mut **inline;
+                if *position == chunk.len() {
+                    skeletons.fill_chunk(chunk);
+                    if chunk.is_empty() {
+                        return false;
+                    }
+                    renderer.dice = Dice::new(renderer.plan.seed, CHUNK_STREAMS + *chunk_index);
+                    *chunk_index += 1;
+                    *position = 0;
+                }
+                renderer.render_row(&chunk[*position], row);
+                *position += 1;
+                self.handed_out += 1;
+                true
+            }
+            Source::Threads { .. } => match self.next_batched() {
+                Some((batch, position)) => {
+                    batch.copy_into(position, row);
+                    true
+                }
+                None => false,
+            },
+        }
+    }
+
+    /// The batch that holds the next row from the helper threads, and the row's position in it.
+    fn next_batched(&mut self) -> Option<(&RowBatch, usize)> {
+        let Source::Threads {
+            receivers,
+            batch,
+            position,
+            chunk_index,
+            ..
+        } = &mut self.source
+        else {
+            return None;
+        };
+        if *position == batch.len() {
+            if self.handed_out >= self.total {
+                return None;
+            }
+            let helper = (*chunk_index % receivers.len() as u64) as usize;
+            // A helper stops early only if it panicked; the run then ends.
+            *batch = receivers[helper].recv().ok()?;
+            *position = 0;
+            *chunk_index += 1;
+            if batch.len() == 0 {
+                return None;
+            }
+        }
+        *position += 1;
+        self.handed_out += 1;
+        Some((batch, *position - 1))
+    }
+}
+
+/// The work of helper `helper` of `helpers`: draw every skeleton, render chunks `helper`,
+/// `helper + helpers`, ... and send them in order, until the run ends or the iterator is dropped.
+fn render_every_other_chunk(
+    plan: Arc<Plan>,
+    helper: usize,
+    helpers: usize,
+    sender: SyncSender<RowBatch>,
+) {
+    let mut skeletons = Skeletons::new(Arc::clone(&plan));
+    let mut renderer = Renderer::new(plan);
+    let mut chunk = Vec::with_capacity(CHUNK_ROWS);
+    let mut chunk_index = 0_u64;
+    let mut row = DemoRow::new();
+    loop {
+        skeletons.fill_chunk(&mut chunk);
+        if chunk.is_empty() {
+            return;
+        }
+        if chunk_index % helpers as u64 == helper as u64 {
+            let mut batch = RowBatch::with_capacity(chunk.len());
+            renderer.render_chunk(chunk_index, &chunk, |renderer, skeleton| {
+                renderer.render_row(skeleton, &mut row);
+                batch.push(&row);
+            });
+            if sender.send(batch).is_err() {
+                // The iterator was dropped.
+                return;
+            }
+        }
+        chunk_index += 1;
+    }
+}
+
+impl Drop for DemoRows {
+    fn drop(&mut self) {
+        if let Source::Threads {
+            receivers, helpers, ..
+        } = &mut self.source
+        {
+            // Closing the channels stops the helpers at their next chunk.
+            receivers.clear();
+            for helper in helpers.drain(..) {
+                let _ = helper.join();
+            }
+        }
+    }
+}
+
 impl Iterator for DemoRows {
     type Item = DemoRow;
 
     fn next(&mut self) -> Option<DemoRow> {
+        if let Source::Threads { .. } = self.source {
+            return self
+                .next_batched()
+                .map(|(batch, position)| batch.to_row(position));
+        }
         let mut row = DemoRow::new();
         self.next_into(&mut row).then_some(row)
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        let left = (self.total - self.next_index) as usize;
+        let left = (self.total - self.handed_out) as usize;
         (left, Some(left))
     }
 }

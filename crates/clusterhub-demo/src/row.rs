@@ -224,6 +224,57 @@ impl DemoRow {
     }
 }
 
+/// Rows packed into one string, to hand a chunk of rows from a helper thread to the iterator
+/// with two allocations instead of one per row.
+#[derive(Debug, Default)]
+pub(crate) struct RowBatch {
+    text: String,
+    /// Per row, where its text starts and its cells end (relative to its start).
+    rows: Vec<(u32, [u32; COLUMN_COUNT])>,
+}
+
+impl RowBatch {
+    pub(crate) fn with_capacity(rows: usize) -> RowBatch {
+        RowBatch {
+            text: String::with_capacity(rows * 1_024),
+            rows: Vec::with_capacity(rows),
+        }
+    }
+
+    /// Adds a complete row.
+    pub(crate) fn push(&mut self, row: &DemoRow) {
+        debug_assert_eq!(row.filled, COLUMN_COUNT, "only complete rows are batched");
+        self.rows.push((self.text.len() as u32, row.ends));
+        self.text.push_str(&row.text);
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Copies row `index` into `row`, reusing its allocation.
+    pub(crate) fn copy_into(&self, index: usize, row: &mut DemoRow) {
+        let (start, ends) = self.rows[index];
+        let start = start as usize;
+        row.text.clear();
+        row.text
+            .push_str(&self.text[start..start + ends[COLUMN_COUNT - 1] as usize]);
+        row.ends = ends;
+        row.filled = COLUMN_COUNT;
+    }
+
+    /// Row `index` as a row of its own.
+    pub(crate) fn to_row(&self, index: usize) -> DemoRow {
+        let (start, ends) = self.rows[index];
+        let start = start as usize;
+        DemoRow {
+            text: self.text[start..start + ends[COLUMN_COUNT - 1] as usize].to_owned(),
+            ends,
+            filled: COLUMN_COUNT,
+        }
+    }
+}
+
 impl Default for DemoRow {
     fn default() -> DemoRow {
         DemoRow::new()

@@ -9,7 +9,9 @@ use clusterhub_domain::OrganisationRecord;
 use clusterhub_reference::{NutsVersion, Reference};
 use time::macros::date;
 
-use crate::{COLUMN_COUNT, Column, DemoConfig, DemoRow, OrganisationType, cluster_count, generate};
+use crate::{
+    COLUMN_COUNT, Column, DemoConfig, DemoRow, DemoRows, OrganisationType, cluster_count, generate,
+};
 
 fn rows(organisations: usize, seed: u64) -> Vec<DemoRow> {
     generate(&DemoConfig {
@@ -70,6 +72,33 @@ fn the_same_seed_gives_the_same_rows_and_another_seed_other_rows() {
     // seed and the size decide the rows.
     assert_eq!(rows(500, 11).len(), 500);
     assert!(rows(0, 11).is_empty());
+}
+
+#[test]
+fn helper_threads_give_the_same_rows_as_the_callers_thread() {
+    let config = DemoConfig {
+        organisations: 5 * 1_024 + 17,
+        seed: 3,
+    };
+    let inline: Vec<DemoRow> = DemoRows::new(&config).collect();
+    assert_eq!(inline.len(), config.organisations);
+    for helpers in [1, 2, 3] {
+        let threaded: Vec<DemoRow> = DemoRows::with_helper_threads(&config, helpers).collect();
+        assert!(
+            threaded == inline,
+            "{helpers} helper threads changed the rows"
+        );
+    }
+    let mut reused = DemoRow::new();
+    let mut threaded = DemoRows::with_helper_threads(&config, 2);
+    assert_eq!(threaded.len(), config.organisations);
+    for expected in inline.iter().take(3_000) {
+        assert!(threaded.next_into(&mut reused));
+        assert_eq!(&reused, expected);
+    }
+    assert_eq!(threaded.len(), config.organisations - 3_000);
+    // Dropping a run half-way stops its helpers.
+    drop(threaded);
 }
 
 #[test]

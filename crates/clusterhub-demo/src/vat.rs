@@ -70,6 +70,11 @@ impl VatScheme {
         Some(VatScheme { writer, capacity })
     }
 
+    /// How many distinct numbers the scheme makes.
+    pub(crate) fn capacity(self) -> u64 {
+        self.capacity
+    }
+
     /// Appends the VAT number of the organisation with this per-country `serial` and returns
     /// true; returns false and appends nothing when the serial is beyond the capacity. `offset`
     /// shifts the scramble (the generator derives it from the seed) so different seeds give
@@ -567,7 +572,7 @@ mod tests {
     use super::*;
 
     fn capacity(country: &str) -> Option<u64> {
-        VatScheme::of_country(country).map(|scheme| scheme.capacity)
+        VatScheme::of_country(country).map(VatScheme::capacity)
     }
 
     fn write_vat_number(country: &str, serial: u64, offset: u64, out: &mut String) -> bool {
