@@ -807,8 +807,11 @@ impl DemoRows {
                 return None;
             }
             let helper = (*chunk_index % receivers.len() as u64) as usize;
-            // A helper stops early only if it panicked; the run then ends.
-            *batch = receivers[helper].recv().ok()?;
+            // A helper stops early only if it panicked; the run cannot go on without its chunks.
+            let Ok(next) = receivers[helper].recv() else {
+                panic!("a helper thread of the demo generator stopped before the end of the run");
+            };
+            *batch = next;
             *position = 0;
             *chunk_index += 1;
             if batch.len() == 0 {

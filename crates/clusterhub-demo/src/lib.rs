@@ -31,8 +31,10 @@
 //! The same configuration gives the same rows on every machine: all randomness comes from
 //! ChaCha8 streams of the seed, nothing depends on hash-map order or on floating-point functions
 //! that may differ between platforms, and numbers are written without floating-point formatting.
-//! Rows are produced one at a time: memory holds only the plan of the clusters. A row is one
-//! string with cell offsets; [`DemoRows::next_into`] refills one row without allocating.
+//! Rows are produced as they are asked for: memory holds the plan of the clusters and a few
+//! chunks of rows in flight. Runs of 16,384 rows or more are rendered by two helper threads
+//! (chunks of rows are independent, so the rows are the same with any number of threads); a row
+//! is one string with cell offsets, and [`DemoRows::next_into`] refills one row in place.
 //!
 //! The crate does no I/O.
 
