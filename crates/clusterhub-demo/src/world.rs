@@ -291,6 +291,7 @@ fn build_cities(reference: &'static Reference) -> (Vec<(WorldCity, u64)>, Vec<Wo
     let mut regions: Vec<WorldRegion> = Vec::new();
     let mut region_codes: Vec<&'static str> = Vec::new();
     let mut cities = Vec::new();
+    let mut district_population: BTreeMap<u32, u64> = BTreeMap::new();
     // Districts of big cities (London boroughs, Bucharest's sectors, Istanbul's districts) carry
     // the big city's name; their own coordinates stay, so markers spread over the whole city.
     let mut big_cities: BTreeMap<&str, Vec<&clusterhub_reference::City>> = BTreeMap::new();
@@ -332,6 +333,9 @@ fn build_cities(reference: &'static Reference) -> (Vec<(WorldCity, u64)>, Vec<Wo
                         < f64::from(parent.population).sqrt() / 110.0
             })
             .max_by_key(|parent| parent.population);
+        if let Some(parent) = parent {
+            *district_population.entry(parent.geonameid).or_default() += u64::from(city.population);
+        }
         let own = parent.copied().unwrap_or(city);
         let name = countries::local_city_name(&own.country, &own.name, language)
             .unwrap_or_else(|| plain_city_name(&own.name));
@@ -358,9 +362,47 @@ fn build_cities(reference: &'static Reference) -> (Vec<(WorldCity, u64)>, Vec<Wo
                 forms: countries::legal_forms(&city.country, language),
                 patterns: Patterns::of(language),
             },
-            u64::from(city.population),
+            (
+                city.geonameid,
+                parent.map(|parent| parent.geonameid),
+                u64::from(city.population),
+            ),
         ));
     }
+    // GeoNames counts the people of a big city's districts in the city too, and lists both the
+    // districts and their quarters: a big city and its districts together weigh what the city
+    // does, a tenth of it at the centre and the rest spread over the districts in proportion to
+    // their populations.
+    let population_of: BTreeMap<u32, u64> = cities
+        .iter()
+        .map(|(_, (geonameid, _, population))| (*geonameid, *population))
+        .collect();
+    let mut cities: Vec<(WorldCity, u64)> = cities
+        .into_iter()
+        .map(
+            |(city, (geonameid, parent, population)): (WorldCity, (u32, Option<u32>, u64))| {
+                let weight = match parent {
+                    Some(parent) => {
+                        let city_population =
+                            population_of.get(&parent).copied().unwrap_or(population);
+                        let in_districts = district_population
+                            .get(&parent)
+                            .copied()
+                            .unwrap_or(population)
+                            .max(1);
+                        let for_districts = (city_population * 9 / 10).min(in_districts);
+                        population * for_districts / in_districts
+                    }
+                    None => {
+                        let in_districts =
+                            district_population.get(&geonameid).copied().unwrap_or(0);
+                        population.saturating_sub(in_districts).max(population / 10)
+                    }
+                };
+                (city, weight)
+            },
+        )
+        .collect();
     // Regions in code order, so their indices do not depend on the order cities come in.
     for code in &region_codes {
         let region = nuts.get(code);
