@@ -7,7 +7,7 @@
 //! transaction. Nothing is visible to anyone else until the commit, and a kill before the commit
 //! leaves the database as it was.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
@@ -370,6 +370,10 @@ pub(crate) async fn reserve_ids(
 pub struct ImportTransaction {
     transaction: Transaction<'static, Any>,
     backend: Backend,
+    /// When the table was empty as the import began (a first bulk load), the keys this import
+    /// wrote: then a key not in this set cannot exist, and the lookup of existing keys, the
+    /// costliest step of a large first import, is skipped.
+    keys_written: Option<HashSet<String>>,
     revision: i64,
     now: String,
     summary: ImportSummary,
@@ -400,9 +404,13 @@ impl Storage {
     pub async fn begin_organisation_import(&self) -> Result<ImportTransaction, StorageError> {
         let mut transaction = self.pool().begin().await?;
         let revision = reserve_ids(&mut transaction, "revision", 1).await?;
+        let any_row: Option<i64> = sqlx::query_scalar("SELECT id FROM organisations LIMIT 1")
+            .fetch_optional(&mut *transaction)
+            .await?;
         Ok(ImportTransaction {
             transaction,
             backend: self.backend(),
+            keys_written: any_row.is_none().then(HashSet::new),
             revision,
             now: now_text(),
             summary: ImportSummary::default(),
@@ -590,8 +598,9 @@ impl CountGrouping {
 }
 
 impl ImportTransaction {
-    /// Writes a batch of profiles. Rows whose external key appears twice in one import are the
-    /// caller's to refuse; here the later one wins.
+    /// Writes a batch of profiles. A key that appears twice within one batch is refused by the
+    /// unique constraint (the import pipeline refuses such rows, with their lines, before they
+    /// get here); a key written by an earlier batch of the same import is updated.
     pub async fn write_batch(
         &mut self,
         profiles: &[OrganisationImport],
@@ -616,7 +625,16 @@ impl ImportTransaction {
     }
 
     async fn write_chunk(&mut self, profiles: &[PreparedOrganisation]) -> Result<(), StorageError> {
-        let existing = self.existing_keys(profiles).await?;
+        let all_new = self.keys_written.as_ref().is_some_and(|written| {
+            profiles
+                .iter()
+                .all(|prepared| !written.contains(&prepared.profile.external_key))
+        });
+        let existing = if all_new {
+            HashMap::new()
+        } else {
+            self.existing_keys(profiles).await?
+        };
         let mut new_rows: Vec<&PreparedOrganisation> = Vec::new();
         for prepared in profiles {
             match existing.get(prepared.profile.external_key.as_str()) {
@@ -677,6 +695,9 @@ impl ImportTransaction {
                 ));
             }
             written.push((profile.external_key.clone(), id));
+            if let Some(keys_written) = self.keys_written.as_mut() {
+                keys_written.insert(profile.external_key.clone());
+            }
         }
         query.execute(&mut *self.transaction).await?;
         self.summary.inserted += new_rows.len() as u64;

@@ -267,3 +267,31 @@ async fn sqlite_data_survives_reopen() {
     assert_eq!(count(&reopened).await, 3);
     reopened.close().await;
 }
+
+both!(
+    later_batch_updates_a_key_of_an_earlier_batch,
+    |storage: Storage| async move {
+        // The first import into an empty table skips the lookup of existing keys; a key it wrote
+        // itself must still be found and updated, not inserted twice.
+        let mut import = storage.begin_organisation_import().await.expect("begin");
+        import
+            .write_batch(&[profile("a", "sme", "DE"), profile("b", "sme", "DE")])
+            .await
+            .expect("first batch");
+        let mut changed = profile("b", "sme", "DE");
+        changed.staff = Some(99);
+        import
+            .write_batch(&[changed, profile("c", "sme", "AT")])
+            .await
+            .expect("second batch");
+        let summary = import.commit().await.expect("commit");
+        assert_eq!((summary.inserted, summary.updated), (3, 1));
+        assert_eq!(count(&storage).await, 3);
+        let b = storage
+            .organisation_by_key("b")
+            .await
+            .expect("read")
+            .expect("exists");
+        assert_eq!(b.profile.staff, Some(99));
+    }
+);
