@@ -62,7 +62,7 @@ const THREADED_FROM_ROWS: usize = 16 * CHUNK_ROWS;
 /// How many helper threads large runs use (the platform's machines have two cores).
 const HELPER_THREADS: usize = 2;
 /// Rendered chunks each helper may hold ready before the iterator takes them.
-const CHUNKS_AHEAD: usize = 2;
+const CHUNKS_AHEAD: usize = 8;
 
 /// A cluster organisation as planned before any row is written.
 #[derive(Debug, Clone)]
