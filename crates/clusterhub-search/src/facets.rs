@@ -1,0 +1,485 @@
+//! Per-segment facet tables in memory, built from the index's fast fields when a segment is
+//! first seen, so that counting every facet group over a result set is a tight loop over arrays.
+//!
+//! Every facet value gets a global number from one [`Interner`] shared by all segments, so one
+//! array of counters serves every segment of a search. For each segment the table keeps:
+//!
+//! - the *stream*: for each document, the numbers of all its values that the main counting pass
+//!   needs (its NUTS region as written, NACE divisions, and every other group's values), one
+//!   contiguous run per document;
+//! - one *column* per group with that group's values only (NACE at every level: section,
+//!   division, group, class), for the extra pass of a group whose filter is active;
+//! - the organisation id, the location (and its unit vector for distance order), and the name
+//!   order of every document, plus the documents sorted by id and by name.
+//!
+//! Counts over every live document of a segment (*totals*) are kept per segment and deletion
+//! state: a pass that matches everything adds them instead of visiting a million documents.
+//!
+//! The tables are built by a tantivy [`Warmer`] when a new searcher generation opens (after a
+//! commit or a merge), and on demand if a search comes first; they are dropped with the last
+//! generation that uses their segment.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, RwLock};
+
+use tantivy::index::SegmentId;
+use tantivy::{DocId, Opstamp, Searcher, SearcherGeneration, SegmentReader, Warmer};
+
+use crate::geo;
+use crate::query::FacetGroup;
+use crate::schema::{FACETS_FIELD, ID_FIELD, LAT_FIELD, LON_FIELD, NAME_SORT_FIELD, TAG_SEPARATOR};
+
+/// The marker for "no value" in a single-valued column.
+pub(crate) const NO_VALUE: u32 = u32::MAX;
+
+/// Global numbers for (group, value) pairs. Numbers are never reused or removed, so a number
+/// seen in any segment table stays valid for the life of the index handle.
+#[derive(Debug, Default)]
+pub(crate) struct Interner {
+    entries: Vec<(FacetGroup, Box<str>)>,
+    numbers: HashMap<(FacetGroup, Box<str>), u32>,
+}
+
+impl Interner {
+    fn intern(&mut self, group: FacetGroup, value: &str) -> u32 {
+        if let Some(&number) = self.numbers.get(&(group, Box::from(value))) {
+            return number;
+        }
+        let number = self.entries.len() as u32;
+        self.entries.push((group, Box::from(value)));
+        self.numbers.insert((group, Box::from(value)), number);
+        number
+    }
+
+    /// How many numbers are given out.
+    pub(crate) fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// The group and value of a number.
+    pub(crate) fn entry(&self, number: u32) -> (FacetGroup, &str) {
+        let (group, value) = &self.entries[number as usize];
+        (*group, value)
+    }
+}
+
+/// The values of one group for every document of a segment.
+#[derive(Debug)]
+pub(crate) enum GroupColumn {
+    /// At most one value per document ([`NO_VALUE`] for none).
+    Single(Vec<u32>),
+    /// Any number of values: document `d` has `values[offsets[d]..offsets[d + 1]]`.
+    Multi { offsets: Vec<u32>, values: Vec<u32> },
+}
+
+impl GroupColumn {
+    /// The values of one document.
+    #[inline]
+    pub(crate) fn values(&self, doc: DocId) -> &[u32] {
+        match self {
+            GroupColumn::Single(values) => {
+                let value = &values[doc as usize];
+                if *value == NO_VALUE {
+                    &[]
+                } else {
+                    std::slice::from_ref(value)
+                }
+            }
+            GroupColumn::Multi { offsets, values } => {
+                &values[offsets[doc as usize] as usize..offsets[doc as usize + 1] as usize]
+            }
+        }
+    }
+
+    /// Adds one to the counter of every value of one document.
+    #[inline]
+    pub(crate) fn count(&self, doc: DocId, counts: &mut [u32]) {
+        match self {
+            GroupColumn::Single(values) => {
+                let value = values[doc as usize];
+                if value != NO_VALUE {
+                    counts[value as usize] += 1;
+                }
+            }
+            GroupColumn::Multi { offsets, values } => {
+                let range = offsets[doc as usize] as usize..offsets[doc as usize + 1] as usize;
+                for &value in &values[range] {
+                    counts[value as usize] += 1;
+                }
+            }
+        }
+    }
+
+    fn memory_bytes(&self) -> usize {
+        match self {
+            GroupColumn::Single(values) => values.len() * 4,
+            GroupColumn::Multi { offsets, values } => (offsets.len() + values.len()) * 4,
+        }
+    }
+}
+
+/// The in-memory table of one segment.
+#[derive(Debug)]
+pub(crate) struct SegmentFacets {
+    stream_offsets: Vec<u32>,
+    stream: Vec<u32>,
+    columns: Vec<GroupColumn>,
+    /// The organisation id of every document.
+    pub(crate) ids: Vec<i64>,
+    /// (latitude, longitude) of every document; NaN where it has none.
+    pub(crate) locations: Vec<(f64, f64)>,
+    /// Unit vectors of the locations, for distance order; NaN where there is no location.
+    pub(crate) unit_vectors: Vec<[f64; 3]>,
+    /// The position of every document's name in the segment's name order (equal names share it).
+    pub(crate) name_ranks: Vec<u32>,
+    /// Documents in (name, id) order.
+    pub(crate) by_name: Vec<DocId>,
+    /// Documents in id order.
+    pub(crate) by_id: Vec<DocId>,
+}
+
+impl SegmentFacets {
+    /// Adds one to the counter of every value the main pass counts for one document.
+    #[inline]
+    pub(crate) fn count_stream(&self, doc: DocId, counts: &mut [u32]) {
+        let range = self.stream_offsets[doc as usize] as usize
+            ..self.stream_offsets[doc as usize + 1] as usize;
+        for &value in &self.stream[range] {
+            counts[value as usize] += 1;
+        }
+    }
+
+    /// The column of one group.
+    #[inline]
+    pub(crate) fn column(&self, group: FacetGroup) -> &GroupColumn {
+        &self.columns[group.index()]
+    }
+
+    /// Bytes held by the table.
+    pub(crate) fn memory_bytes(&self) -> usize {
+        (self.stream_offsets.len() + self.stream.len()) * 4
+            + self
+                .columns
+                .iter()
+                .map(GroupColumn::memory_bytes)
+                .sum::<usize>()
+            + self.ids.len() * 8
+            + self.locations.len() * 16
+            + self.unit_vectors.len() * 24
+            + (self.name_ranks.len() + self.by_name.len() + self.by_id.len()) * 4
+    }
+}
+
+/// A segment as of one deletion state: totals depend on which documents are deleted.
+type SegmentState = (SegmentId, Option<Opstamp>);
+
+/// What one term of a segment's `facets` dictionary stands for.
+#[derive(Debug, Default, Clone)]
+struct TermPlan {
+    group: Option<FacetGroup>,
+    /// Numbers the main stream counts.
+    stream: Vec<u32>,
+    /// Numbers the group's column holds.
+    column: Vec<u32>,
+}
+
+/// The facet tables of every live segment and the shared interner; registered with the index
+/// reader as a warmer.
+#[derive(Debug, Default)]
+pub(crate) struct FacetCache {
+    interner: RwLock<Interner>,
+    segments: Mutex<HashMap<SegmentId, Arc<SegmentFacets>>>,
+    totals: Mutex<HashMap<SegmentState, Arc<Vec<u32>>>>,
+    /// Held while a table is built, so two threads never build the same one.
+    building: Mutex<()>,
+}
+
+/// A segment ready for searching: its reader, its table and its totals.
+pub(crate) struct PreparedSegment<'a> {
+    pub(crate) reader: &'a SegmentReader,
+    pub(crate) ordinal: u32,
+    pub(crate) facets: Arc<SegmentFacets>,
+    pub(crate) totals: Arc<Vec<u32>>,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl FacetCache {
+    /// Read access to the interner.
+    pub(crate) fn interner(&self) -> std::sync::RwLockReadGuard<'_, Interner> {
+        self.interner
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The tables of every segment of a searcher, built where missing.
+    pub(crate) fn prepare<'a>(
+        &self,
+        searcher: &'a Searcher,
+    ) -> tantivy::Result<Vec<PreparedSegment<'a>>> {
+        searcher
+            .segment_readers()
+            .iter()
+            .enumerate()
+            .map(|(ordinal, reader)| {
+                let facets = self.segment(reader)?;
+                let totals = self.totals(reader, &facets);
+                Ok(PreparedSegment {
+                    reader,
+                    ordinal: ordinal as u32,
+                    facets,
+                    totals,
+                })
+            })
+            .collect()
+    }
+
+    /// Bytes held by the tables of the segments currently cached.
+    pub(crate) fn memory_bytes(&self) -> usize {
+        let tables: usize = lock(&self.segments)
+            .values()
+            .map(|facets| facets.memory_bytes())
+            .sum();
+        let totals: usize = lock(&self.totals)
+            .values()
+            .map(|totals| totals.len() * 4)
+            .sum();
+        tables + totals
+    }
+
+    fn segment(&self, reader: &SegmentReader) -> tantivy::Result<Arc<SegmentFacets>> {
+        let id = reader.segment_id();
+        if let Some(facets) = lock(&self.segments).get(&id) {
+            return Ok(facets.clone());
+        }
+        let _building = lock(&self.building);
+        if let Some(facets) = lock(&self.segments).get(&id) {
+            return Ok(facets.clone());
+        }
+        let facets = Arc::new(self.build(reader)?);
+        lock(&self.segments).insert(id, facets.clone());
+        Ok(facets)
+    }
+
+    fn totals(&self, reader: &SegmentReader, facets: &SegmentFacets) -> Arc<Vec<u32>> {
+        let key = (reader.segment_id(), reader.delete_opstamp());
+        if let Some(totals) = lock(&self.totals).get(&key) {
+            return totals.clone();
+        }
+        let mut counts = vec![0u32; self.interner().len()];
+        let alive = reader.alive_bitset();
+        for doc in 0..reader.max_doc() {
+            if alive.is_some_and(|alive| !alive.is_alive(doc)) {
+                continue;
+            }
+            for column in &facets.columns {
+                column.count(doc, &mut counts);
+            }
+        }
+        let totals = Arc::new(counts);
+        lock(&self.totals).insert(key, totals.clone());
+        totals
+    }
+
+    /// Reads a segment's fast fields into a table.
+    fn build(&self, reader: &SegmentReader) -> tantivy::Result<SegmentFacets> {
+        let max_doc = reader.max_doc();
+        let fast = reader.fast_fields();
+        let plans = self.term_plans(reader)?;
+        let facet_column = fast.str(FACETS_FIELD)?;
+
+        let group_count = FacetGroup::ALL.len();
+        let mut stream_offsets = Vec::with_capacity(max_doc as usize + 1);
+        let mut stream = Vec::new();
+        let mut offsets: Vec<Vec<u32>> =
+            vec![Vec::with_capacity(max_doc as usize + 1); group_count];
+        let mut values: Vec<Vec<u32>> = vec![Vec::new(); group_count];
+        stream_offsets.push(0);
+        for group_offsets in &mut offsets {
+            group_offsets.push(0);
+        }
+        let mut doc_stream: Vec<u32> = Vec::new();
+        let mut doc_columns: Vec<Vec<u32>> = vec![Vec::new(); group_count];
+        for doc in 0..max_doc {
+            doc_stream.clear();
+            for column in &mut doc_columns {
+                column.clear();
+            }
+            if let Some(facet_column) = &facet_column {
+                for ordinal in facet_column.term_ords(doc) {
+                    let plan = &plans[ordinal as usize];
+                    if let Some(group) = plan.group {
+                        doc_stream.extend_from_slice(&plan.stream);
+                        doc_columns[group.index()].extend_from_slice(&plan.column);
+                    }
+                }
+            }
+            doc_stream.sort_unstable();
+            doc_stream.dedup();
+            stream.extend_from_slice(&doc_stream);
+            stream_offsets.push(stream.len() as u32);
+            for (index, column) in doc_columns.iter_mut().enumerate() {
+                column.sort_unstable();
+                column.dedup();
+                values[index].extend_from_slice(column);
+                offsets[index].push(values[index].len() as u32);
+            }
+        }
+        let columns = offsets
+            .into_iter()
+            .zip(values)
+            .map(|(offsets, values)| {
+                let single = offsets.windows(2).all(|pair| pair[1] - pair[0] <= 1);
+                if single {
+                    GroupColumn::Single(
+                        offsets
+                            .windows(2)
+                            .map(|pair| {
+                                if pair[1] > pair[0] {
+                                    values[pair[0] as usize]
+                                } else {
+                                    NO_VALUE
+                                }
+                            })
+                            .collect(),
+                    )
+                } else {
+                    GroupColumn::Multi { offsets, values }
+                }
+            })
+            .collect();
+
+        let id_column = fast.i64(ID_FIELD)?;
+        let ids: Vec<i64> = (0..max_doc)
+            .map(|doc| id_column.first(doc).unwrap_or(i64::MAX))
+            .collect();
+        let lat_column = fast.f64(LAT_FIELD)?;
+        let lon_column = fast.f64(LON_FIELD)?;
+        let locations: Vec<(f64, f64)> = (0..max_doc)
+            .map(|doc| match (lat_column.first(doc), lon_column.first(doc)) {
+                (Some(lat), Some(lon)) => (lat, lon),
+                _ => (f64::NAN, f64::NAN),
+            })
+            .collect();
+        let unit_vectors = locations
+            .iter()
+            .map(|&(lat, lon)| {
+                if lat.is_nan() {
+                    [f64::NAN; 3]
+                } else {
+                    geo::unit_vector(lat, lon)
+                }
+            })
+            .collect();
+        let name_ranks: Vec<u32> = match fast.str(NAME_SORT_FIELD)? {
+            Some(names) => (0..max_doc)
+                .map(|doc| {
+                    names
+                        .term_ords(doc)
+                        .next()
+                        .map_or(u32::MAX, |ordinal| ordinal as u32)
+                })
+                .collect(),
+            None => vec![u32::MAX; max_doc as usize],
+        };
+        let mut by_name: Vec<DocId> = (0..max_doc).collect();
+        by_name.sort_unstable_by_key(|&doc| (name_ranks[doc as usize], ids[doc as usize]));
+        let mut by_id: Vec<DocId> = (0..max_doc).collect();
+        by_id.sort_unstable_by_key(|&doc| ids[doc as usize]);
+
+        Ok(SegmentFacets {
+            stream_offsets,
+            stream,
+            columns,
+            ids,
+            locations,
+            unit_vectors,
+            name_ranks,
+            by_name,
+            by_id,
+        })
+    }
+
+    /// Reads the segment's `facets` dictionary and decides, for each term, which numbers it
+    /// adds to the stream and to its group's column.
+    fn term_plans(&self, reader: &SegmentReader) -> tantivy::Result<Vec<TermPlan>> {
+        let Some(column) = reader.fast_fields().str(FACETS_FIELD)? else {
+            return Ok(Vec::new());
+        };
+        let mut terms = Vec::with_capacity(column.num_terms());
+        let mut stream = column.dictionary().stream()?;
+        while stream.advance() {
+            terms.push(String::from_utf8_lossy(stream.key()).into_owned());
+        }
+        let mut interner = self
+            .interner
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let plans = terms
+            .iter()
+            .map(|term| {
+                let mut characters = term.chars();
+                let tag = characters.next();
+                let separator = characters.next();
+                let group = tag.and_then(FacetGroup::from_tag);
+                let (Some(group), Some(TAG_SEPARATOR)) = (group, separator) else {
+                    return TermPlan::default();
+                };
+                let value = characters.as_str();
+                let mut plan = TermPlan {
+                    group: Some(group),
+                    ..TermPlan::default()
+                };
+                if group == FacetGroup::Nace {
+                    for code in crate::schema::nace_ancestry(value) {
+                        let number = interner.intern(group, &code);
+                        plan.column.push(number);
+                        if code.len() == 2 && code.bytes().all(|byte| byte.is_ascii_digit()) {
+                            plan.stream.push(number);
+                        }
+                    }
+                } else {
+                    let number = interner.intern(group, value);
+                    plan.column.push(number);
+                    plan.stream.push(number);
+                }
+                plan
+            })
+            .collect();
+        Ok(plans)
+    }
+
+    fn retain(&self, live: &HashSet<SegmentState>) {
+        let segments: HashSet<SegmentId> = live.iter().map(|(id, _)| *id).collect();
+        lock(&self.segments).retain(|id, _| segments.contains(id));
+        lock(&self.totals).retain(|key, _| live.contains(key));
+    }
+}
+
+/// The cache as a tantivy warmer: tables are built when a generation opens and dropped when no
+/// live generation uses their segment any more.
+#[derive(Debug)]
+pub(crate) struct FacetWarmer(pub(crate) Arc<FacetCache>);
+
+impl Warmer for FacetWarmer {
+    fn warm(&self, searcher: &Searcher) -> tantivy::Result<()> {
+        self.0.prepare(searcher).map(|_| ())
+    }
+
+    fn garbage_collect(&self, live_generations: &[&SearcherGeneration]) {
+        let live: HashSet<SegmentState> = live_generations
+            .iter()
+            .flat_map(|generation| {
+                generation
+                    .segments()
+                    .iter()
+                    .map(|(id, opstamp)| (*id, *opstamp))
+            })
+            .collect();
+        self.0.retain(&live);
+    }
+}

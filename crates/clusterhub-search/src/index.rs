@@ -1,0 +1,264 @@
+//! Opening an index, writing profiles into it and searching it.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use tantivy::query::{EnableScoring, Query, TermQuery};
+use tantivy::schema::IndexRecordOption;
+use tantivy::store::Compressor;
+use tantivy::{DocId, Index, IndexReader, IndexSettings, ReloadPolicy, TantivyDocument, Term};
+
+use crate::SearchError;
+use crate::document::OrganisationDocument;
+use crate::facets::{FacetCache, FacetWarmer};
+use crate::query::{SearchQuery, SearchResults};
+use crate::schema::{self, Fields, REVISION_FIELD};
+use crate::text::{ANALYSER_NAME, analyser};
+
+/// Indexing memory of the writer that [`SearchIndex::writer`] returns.
+const INCREMENTAL_WRITER_BYTES: usize = 50_000_000;
+
+/// An organisation index, on disk or in memory. Cheap to clone: clones share the index, its
+/// reader and its facet tables. Searches may run on any number of threads at once.
+#[derive(Clone)]
+pub struct SearchIndex {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+    cache: Arc<FacetCache>,
+    /// Keeps the warmer alive: the reader holds it only weakly.
+    _warmer: Arc<FacetWarmer>,
+}
+
+impl std::fmt::Debug for SearchIndex {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("SearchIndex")
+            .field("documents", &self.num_documents())
+            .finish()
+    }
+}
+
+impl SearchIndex {
+    /// Creates an empty index in `path` (made if missing; it must not hold an index yet).
+    pub fn create_in_dir(path: &Path) -> Result<SearchIndex, SearchError> {
+        std::fs::create_dir_all(path)?;
+        let index = Index::builder()
+            .schema(schema::schema())
+            .settings(settings())
+            .create_in_dir(path)?;
+        SearchIndex::from_index(index)
+    }
+
+    /// Opens the index in `path`.
+    pub fn open_in_dir(path: &Path) -> Result<SearchIndex, SearchError> {
+        let index = Index::open_in_dir(path)?;
+        SearchIndex::from_index(index)
+    }
+
+    /// Opens the index in `path`, or creates an empty one there if there is none.
+    pub fn open_or_create_in_dir(path: &Path) -> Result<SearchIndex, SearchError> {
+        let has_index = path.join("meta.json").exists();
+        if has_index {
+            SearchIndex::open_in_dir(path)
+        } else {
+            SearchIndex::create_in_dir(path)
+        }
+    }
+
+    /// Creates an empty index in memory (for tests and small demos).
+    pub fn create_in_ram() -> Result<SearchIndex, SearchError> {
+        let index = Index::builder()
+            .schema(schema::schema())
+            .settings(settings())
+            .create_in_ram()?;
+        SearchIndex::from_index(index)
+    }
+
+    fn from_index(index: Index) -> Result<SearchIndex, SearchError> {
+        index.tokenizers().register(ANALYSER_NAME, analyser());
+        let fields = Fields::resolve(&index.schema())?;
+        let cache = Arc::new(FacetCache::default());
+        let warmer = Arc::new(FacetWarmer(cache.clone()));
+        let weak_warmer: std::sync::Weak<dyn tantivy::Warmer> = Arc::downgrade(&warmer) as _;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .warmers(vec![weak_warmer])
+            .num_warming_threads(1)
+            .doc_store_cache_num_blocks(64)
+            .try_into()?;
+        Ok(SearchIndex {
+            inner: Arc::new(Inner {
+                index,
+                reader,
+                fields,
+                cache,
+                _warmer: warmer,
+            }),
+        })
+    }
+
+    /// A writer for everyday changes (one indexing thread, 50 MB). Only one writer may be open
+    /// on an index at a time, across processes.
+    pub fn writer(&self) -> Result<IndexWriter, SearchError> {
+        self.writer_with(1, INCREMENTAL_WRITER_BYTES)
+    }
+
+    /// A writer for a rebuild: `threads` indexing threads sharing `memory_bytes` of indexing
+    /// memory (at least 15 MB per thread).
+    pub fn writer_with(
+        &self,
+        threads: usize,
+        memory_bytes: usize,
+    ) -> Result<IndexWriter, SearchError> {
+        let threads = threads.max(1);
+        let memory_bytes = memory_bytes.max(threads * 15_000_000);
+        let writer = self
+            .inner
+            .index
+            .writer_with_num_threads(threads, memory_bytes)?;
+        Ok(IndexWriter {
+            index: self.clone(),
+            writer,
+        })
+    }
+
+    /// Runs a search on the latest committed state.
+    pub fn search(&self, query: &SearchQuery) -> Result<SearchResults, SearchError> {
+        let searcher = self.inner.reader.searcher();
+        crate::search::run(&searcher, &self.inner.cache, &self.inner.fields, query)
+    }
+
+    /// Picks up commits made by another handle or process on the same directory.
+    pub fn reload(&self) -> Result<(), SearchError> {
+        self.inner.reader.reload()?;
+        Ok(())
+    }
+
+    /// How many organisations the index holds.
+    pub fn num_documents(&self) -> u64 {
+        self.inner.reader.searcher().num_docs()
+    }
+
+    /// How many segments the index is made of (fewer is faster to search).
+    pub fn num_segments(&self) -> usize {
+        self.inner.reader.searcher().segment_readers().len()
+    }
+
+    /// Bytes of memory held by the in-memory facet tables.
+    pub fn facet_memory_bytes(&self) -> usize {
+        self.inner.cache.memory_bytes()
+    }
+
+    /// The revision the index holds for an organisation, if it holds it at all.
+    pub fn revision(&self, id: i64) -> Result<Option<i64>, SearchError> {
+        let searcher = self.inner.reader.searcher();
+        let query = TermQuery::new(
+            Term::from_field_i64(self.inner.fields.id, id),
+            IndexRecordOption::Basic,
+        );
+        let weight = query.weight(EnableScoring::disabled_from_searcher(&searcher))?;
+        for reader in searcher.segment_readers() {
+            let mut found: Option<DocId> = None;
+            weight.for_each_no_score(reader, &mut |docs: &[DocId]| {
+                for &doc in docs {
+                    if !reader.is_deleted(doc) {
+                        found = Some(doc);
+                    }
+                }
+            })?;
+            if let Some(doc) = found {
+                let revisions = reader.fast_fields().i64(REVISION_FIELD)?;
+                return Ok(revisions.first(doc));
+            }
+        }
+        Ok(None)
+    }
+}
+
+fn settings() -> IndexSettings {
+    IndexSettings {
+        // Stored fields are only a name and a city: compressing them saves little and costs a
+        // decompression per hit.
+        docstore_compression: Compressor::None,
+        ..IndexSettings::default()
+    }
+}
+
+/// Writes profiles into a [`SearchIndex`]. Changes become visible to searches at
+/// [`IndexWriter::commit`].
+pub struct IndexWriter {
+    index: SearchIndex,
+    writer: tantivy::IndexWriter<TantivyDocument>,
+}
+
+impl std::fmt::Debug for IndexWriter {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("IndexWriter")
+            .finish_non_exhaustive()
+    }
+}
+
+impl IndexWriter {
+    /// Adds a profile, replacing the one with the same id if the index holds it.
+    pub fn upsert(&mut self, document: &OrganisationDocument) -> Result<(), SearchError> {
+        self.delete(document.id);
+        self.insert(document)
+    }
+
+    /// Adds a profile that the index does not hold yet (a rebuild into an empty index): faster
+    /// than [`IndexWriter::upsert`] because nothing needs deleting.
+    pub fn insert(&mut self, document: &OrganisationDocument) -> Result<(), SearchError> {
+        let fields = &self.index.inner.fields;
+        self.writer
+            .add_document(schema::to_tantivy(fields, document))?;
+        Ok(())
+    }
+
+    /// Removes an organisation.
+    pub fn delete(&mut self, id: i64) {
+        let term = Term::from_field_i64(self.index.inner.fields.id, id);
+        self.writer.delete_term(term);
+    }
+
+    /// Removes every organisation (the first step of a rebuild in place).
+    pub fn delete_all(&mut self) -> Result<(), SearchError> {
+        self.writer.delete_all_documents()?;
+        Ok(())
+    }
+
+    /// Makes every change so far durable and visible to searches.
+    pub fn commit(&mut self) -> Result<(), SearchError> {
+        self.writer.commit()?;
+        self.index.reload()
+    }
+
+    /// Drops every change since the last commit.
+    pub fn rollback(&mut self) -> Result<(), SearchError> {
+        self.writer.rollback()?;
+        Ok(())
+    }
+
+    /// Waits for background merges to end and releases the index for another writer. Call it
+    /// after a rebuild so searches run on few, large segments.
+    pub fn finish(self) -> Result<(), SearchError> {
+        let index = self.index.clone();
+        self.writer.wait_merging_threads()?;
+        index.reload()
+    }
+
+    /// Merges every segment into one (after a rebuild; slow on big indexes) and commits.
+    pub fn merge_all(&mut self) -> Result<(), SearchError> {
+        let segments = self.index.inner.index.searchable_segment_ids()?;
+        if segments.len() > 1 {
+            self.writer.merge(&segments).wait()?;
+        }
+        self.commit()
+    }
+}
