@@ -501,6 +501,50 @@ impl Storage {
             .collect()
     }
 
+    /// The first `limit` members of a cluster by name, as (id, name, kind); with
+    /// [`Storage::cluster_member_count`] a profile can show a long member list in part.
+    pub async fn cluster_members_first(
+        &self,
+        cluster_id: i64,
+        limit: i64,
+    ) -> Result<Vec<(i64, String, String)>, StorageError> {
+        let rows = sqlx::query(
+            "SELECT o.id, o.name, o.kind FROM memberships m JOIN organisations o ON o.id = m.member_id \
+             WHERE m.cluster_id = $1 ORDER BY o.name, o.id LIMIT $2",
+        )
+        .bind(cluster_id)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| Ok((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?)))
+            .collect()
+    }
+
+    /// How many member organisations a cluster has in the directory.
+    pub async fn cluster_member_count(&self, cluster_id: i64) -> Result<i64, StorageError> {
+        Ok(
+            sqlx::query_scalar("SELECT COUNT(*) FROM memberships WHERE cluster_id = $1")
+                .bind(cluster_id)
+                .fetch_one(self.pool())
+                .await?,
+        )
+    }
+
+    /// The clusters an organisation is a member of, as (id, name), by name.
+    pub async fn clusters_of(&self, member_id: i64) -> Result<Vec<(i64, String)>, StorageError> {
+        let rows = sqlx::query(
+            "SELECT o.id, o.name FROM memberships m JOIN organisations o ON o.id = m.cluster_id \
+             WHERE m.member_id = $1 ORDER BY o.name, o.id",
+        )
+        .bind(member_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| Ok((row.try_get(0)?, row.try_get(1)?)))
+            .collect()
+    }
+
     async fn cluster_keys_of(&self, member_id: i64) -> Result<Vec<String>, StorageError> {
         let keys = sqlx::query_scalar(
             "SELECT o.external_key FROM memberships m JOIN organisations o ON o.id = m.cluster_id \

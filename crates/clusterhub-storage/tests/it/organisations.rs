@@ -295,3 +295,64 @@ both!(
         assert_eq!(b.profile.staff, Some(99));
     }
 );
+
+both!(
+    members_first_count_and_clusters_of,
+    |storage: Storage| async move {
+        let mut second_cluster = profile("cluster-2", "cluster", "FR");
+        second_cluster.name = String::from("Aardvark cluster");
+        let mut members = Vec::new();
+        for index in 0..3 {
+            let mut member = profile(&format!("member-{index}"), "sme", "DE");
+            member.member_of = vec![String::from("cluster-1")];
+            members.push(member);
+        }
+        members[0].member_of.push(String::from("cluster-2"));
+        members.push(profile("cluster-1", "cluster", "DE"));
+        members.push(second_cluster);
+        storage
+            .import_organisations(&members)
+            .await
+            .expect("import");
+        let cluster = storage
+            .organisation_by_key("cluster-1")
+            .await
+            .expect("read")
+            .expect("exists");
+        let first_two = storage
+            .cluster_members_first(cluster.id, 2)
+            .await
+            .expect("members");
+        let names: Vec<&str> = first_two.iter().map(|(_, name, _)| name.as_str()).collect();
+        assert_eq!(names, ["Organisation member-0", "Organisation member-1"]);
+        assert!(first_two.iter().all(|(_, _, kind)| kind == "sme"));
+        assert_eq!(
+            storage
+                .cluster_member_count(cluster.id)
+                .await
+                .expect("count"),
+            3
+        );
+        assert_eq!(
+            storage.cluster_member_count(i64::MAX).await.expect("count"),
+            0
+        );
+
+        let member = storage
+            .organisation_by_key("member-0")
+            .await
+            .expect("read")
+            .expect("exists");
+        let clusters = storage.clusters_of(member.id).await.expect("clusters");
+        let names: Vec<&str> = clusters.iter().map(|(_, name)| name.as_str()).collect();
+        assert_eq!(names, ["Aardvark cluster", "Organisation cluster-1"]);
+        assert_eq!(clusters[1].0, cluster.id);
+        assert!(
+            storage
+                .clusters_of(cluster.id)
+                .await
+                .expect("clusters")
+                .is_empty()
+        );
+    }
+);
