@@ -80,6 +80,8 @@ error_codes! {
         "The code is not a NUTS code of any version from 2003 to 2021.";
     NaceActivityNotFound => "nace_activity_not_found", NOT_FOUND, "NACE activity not found",
         "The code is not a NACE Rev. 2 section, division, group or class.";
+    OrganisationNotFound => "organisation_not_found", NOT_FOUND, "Organisation not found",
+        "No organisation has this id; ids are positive whole numbers.";
     ProblemTypeNotFound => "problem_type_not_found", NOT_FOUND, "Problem type not found",
         "The error code is not one of the codes this API answers with.";
     MethodNotAllowed => "method_not_allowed", METHOD_NOT_ALLOWED, "Method not allowed",

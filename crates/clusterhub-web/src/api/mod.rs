@@ -2,6 +2,7 @@
 //! merges them and answers the index at `/api/v1`.
 
 mod health;
+pub(crate) mod organisations;
 mod problems;
 mod taxonomies;
 
@@ -22,6 +23,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1", get(index))
         .merge(health::router())
+        .merge(organisations::router())
         .merge(problems::router())
         .merge(taxonomies::router())
 }

@@ -4,6 +4,7 @@
 mod chart;
 mod home;
 mod layout;
+mod profile;
 
 use std::convert::Infallible;
 
@@ -20,7 +21,7 @@ pub use layout::PageShell;
 
 /// Every page route.
 pub fn router() -> Router<AppState> {
-    Router::new().merge(home::router())
+    Router::new().merge(home::router()).merge(profile::router())
 }
 
 /// The language a page is shown in, and whether the visitor chose it in this request (then the
