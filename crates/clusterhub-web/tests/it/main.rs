@@ -3,6 +3,7 @@
 
 mod errors;
 mod health;
+mod organisations;
 mod pages;
 mod security;
 mod support;
