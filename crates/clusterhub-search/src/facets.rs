@@ -10,24 +10,56 @@
 //! - one *column* per group with that group's values only (NACE at every level: section,
 //!   division, group, class), for the extra pass of a group whose filter is active;
 //! - the organisation id, the location (and its unit vector for distance order), and the name
-//!   order of every document, plus the documents sorted by id and by name.
-//!
-//! Counts over every live document of a segment (*totals*) are kept per segment and deletion
-//! state: a pass that matches everything adds them instead of visiting a million documents.
+//!   order of every document, plus the documents sorted by id and by name;
+//! - *bases*: for the whole segment, and (in large segments) for every keyword and every filter
+//!   value that a sizeable share of the documents have, the set of those documents and the
+//!   counts of every facet value over them. A pass whose result is most of a base counts the few
+//!   base documents it does *not* match and subtracts them, so no pass counts more than half of
+//!   a base. Bases include deleted documents, which a pass never matches, so they stay right
+//!   across deletions and depend only on the segment.
 //!
 //! The tables are built by a tantivy [`Warmer`] when a new searcher generation opens (after a
 //! commit or a merge), and on demand if a search comes first; they are dropped with the last
-//! generation that uses their segment.
+//! generation that uses their segment. Segments with deletions also get their set of live
+//! documents, per deletion state.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, RwLock};
 
 use tantivy::index::SegmentId;
+use tantivy::query::{EnableScoring, Query};
 use tantivy::{DocId, Opstamp, Searcher, SearcherGeneration, SegmentReader, Warmer};
 
 use crate::geo;
+use crate::labels;
 use crate::query::FacetGroup;
-use crate::schema::{FACETS_FIELD, ID_FIELD, LAT_FIELD, LON_FIELD, NAME_SORT_FIELD, TAG_SEPARATOR};
+use crate::schema::{
+    FACETS_FIELD, Fields, ID_FIELD, LAT_FIELD, LON_FIELD, NAME_SORT_FIELD, TAG_SEPARATOR,
+};
+use crate::selection::{Bits, Selection};
+
+/// A keyword gets a base when at least this fraction of the segment's documents have it.
+const WORD_BASE_DIVISOR: DocId = 32;
+/// A filter value gets a base when at least this fraction of the segment's documents have it.
+const VALUE_BASE_DIVISOR: DocId = 64;
+
+/// A set of documents with the counts of every facet value over them.
+#[derive(Debug)]
+pub(crate) struct Base {
+    /// Always a bitmap.
+    pub(crate) docs: Selection,
+    pub(crate) counts: Vec<u32>,
+}
+
+impl Base {
+    /// The bitmap of the documents.
+    pub(crate) fn bits(&self) -> &Bits {
+        match &self.docs {
+            Selection::Dense(bits) => bits,
+            Selection::Sparse(_) => unreachable!("bases are built as bitmaps"),
+        }
+    }
+}
 
 /// The marker for "no value" in a single-valued column.
 pub(crate) const NO_VALUE: u32 = u32::MAX;
@@ -110,6 +142,25 @@ impl GroupColumn {
         }
     }
 
+    /// Takes one from the counter of every value of one document (which was counted before).
+    #[inline]
+    pub(crate) fn uncount(&self, doc: DocId, counts: &mut [u32]) {
+        match self {
+            GroupColumn::Single(values) => {
+                let value = values[doc as usize];
+                if value != NO_VALUE {
+                    counts[value as usize] -= 1;
+                }
+            }
+            GroupColumn::Multi { offsets, values } => {
+                let range = offsets[doc as usize] as usize..offsets[doc as usize + 1] as usize;
+                for &value in &values[range] {
+                    counts[value as usize] -= 1;
+                }
+            }
+        }
+    }
+
     fn memory_bytes(&self) -> usize {
         match self {
             GroupColumn::Single(values) => values.len() * 4,
@@ -136,6 +187,12 @@ pub(crate) struct SegmentFacets {
     pub(crate) by_name: Vec<DocId>,
     /// Documents in id order.
     pub(crate) by_id: Vec<DocId>,
+    /// Every document of the segment, deleted ones included.
+    pub(crate) all: Arc<Base>,
+    /// Bases of frequent keywords, by analysed term.
+    pub(crate) word_bases: HashMap<String, Arc<Base>>,
+    /// Bases of frequent filter values, by filter term (`c:DE`).
+    pub(crate) value_bases: HashMap<String, Arc<Base>>,
 }
 
 impl SegmentFacets {
@@ -146,6 +203,17 @@ impl SegmentFacets {
             ..self.stream_offsets[doc as usize + 1] as usize;
         for &value in &self.stream[range] {
             counts[value as usize] += 1;
+        }
+    }
+
+    /// Takes one from the counter of every value the main pass counts for one document (which
+    /// was counted before).
+    #[inline]
+    pub(crate) fn uncount_stream(&self, doc: DocId, counts: &mut [u32]) {
+        let range = self.stream_offsets[doc as usize] as usize
+            ..self.stream_offsets[doc as usize + 1] as usize;
+        for &value in &self.stream[range] {
+            counts[value as usize] -= 1;
         }
     }
 
@@ -167,10 +235,34 @@ impl SegmentFacets {
             + self.locations.len() * 16
             + self.unit_vectors.len() * 24
             + (self.name_ranks.len() + self.by_name.len() + self.by_id.len()) * 4
+            + self
+                .word_bases
+                .values()
+                .chain(self.value_bases.values())
+                .chain([&self.all])
+                .map(|base| base.bits().memory_bytes() + base.counts.len() * 4)
+                .sum::<usize>()
+    }
+
+    /// Adds one to the counter of every value of every group of one document.
+    #[inline]
+    fn count_columns(&self, doc: DocId, counts: &mut [u32]) {
+        for column in &self.columns {
+            column.count(doc, counts);
+        }
+    }
+
+    fn base(&self, bits: Bits, number_count: usize) -> Base {
+        let mut counts = vec![0u32; number_count];
+        bits.for_each(|doc| self.count_columns(doc, &mut counts));
+        Base {
+            docs: Selection::Dense(bits),
+            counts,
+        }
     }
 }
 
-/// A segment as of one deletion state: totals depend on which documents are deleted.
+/// A segment as of one deletion state: which of its documents are alive depends on it.
 type SegmentState = (SegmentId, Option<Opstamp>);
 
 /// What one term of a segment's `facets` dictionary stands for.
@@ -185,21 +277,25 @@ struct TermPlan {
 
 /// The facet tables of every live segment and the shared interner; registered with the index
 /// reader as a warmer.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct FacetCache {
+    fields: Fields,
+    /// Segments with fewer documents get no keyword or value bases.
+    base_min_docs: DocId,
     interner: RwLock<Interner>,
     segments: Mutex<HashMap<SegmentId, Arc<SegmentFacets>>>,
-    totals: Mutex<HashMap<SegmentState, Arc<Vec<u32>>>>,
+    alive: Mutex<HashMap<SegmentState, Arc<Selection>>>,
     /// Held while a table is built, so two threads never build the same one.
     building: Mutex<()>,
 }
 
-/// A segment ready for searching: its reader, its table and its totals.
+/// A segment ready for searching: its reader, its table and, if it has deletions, its live
+/// documents.
 pub(crate) struct PreparedSegment<'a> {
     pub(crate) reader: &'a SegmentReader,
     pub(crate) ordinal: u32,
     pub(crate) facets: Arc<SegmentFacets>,
-    pub(crate) totals: Arc<Vec<u32>>,
+    pub(crate) alive: Option<Arc<Selection>>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -209,6 +305,17 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 impl FacetCache {
+    pub(crate) fn new(fields: Fields, base_min_docs: DocId) -> FacetCache {
+        FacetCache {
+            fields,
+            base_min_docs,
+            interner: RwLock::default(),
+            segments: Mutex::default(),
+            alive: Mutex::default(),
+            building: Mutex::default(),
+        }
+    }
+
     /// Read access to the interner.
     pub(crate) fn interner(&self) -> std::sync::RwLockReadGuard<'_, Interner> {
         self.interner
@@ -227,12 +334,12 @@ impl FacetCache {
             .enumerate()
             .map(|(ordinal, reader)| {
                 let facets = self.segment(reader)?;
-                let totals = self.totals(reader, &facets);
+                let alive = self.alive(reader);
                 Ok(PreparedSegment {
                     reader,
                     ordinal: ordinal as u32,
                     facets,
-                    totals,
+                    alive,
                 })
             })
             .collect()
@@ -244,11 +351,14 @@ impl FacetCache {
             .values()
             .map(|facets| facets.memory_bytes())
             .sum();
-        let totals: usize = lock(&self.totals)
+        let alive: usize = lock(&self.alive)
             .values()
-            .map(|totals| totals.len() * 4)
+            .map(|alive| match alive.as_ref() {
+                Selection::Dense(bits) => bits.memory_bytes(),
+                Selection::Sparse(docs) => docs.len() * 4,
+            })
             .sum();
-        tables + totals
+        tables + alive
     }
 
     fn segment(&self, reader: &SegmentReader) -> tantivy::Result<Arc<SegmentFacets>> {
@@ -265,24 +375,22 @@ impl FacetCache {
         Ok(facets)
     }
 
-    fn totals(&self, reader: &SegmentReader, facets: &SegmentFacets) -> Arc<Vec<u32>> {
+    /// The live documents of a segment with deletions.
+    fn alive(&self, reader: &SegmentReader) -> Option<Arc<Selection>> {
+        let alive_bitset = reader.alive_bitset()?;
         let key = (reader.segment_id(), reader.delete_opstamp());
-        if let Some(totals) = lock(&self.totals).get(&key) {
-            return totals.clone();
+        if let Some(alive) = lock(&self.alive).get(&key) {
+            return Some(alive.clone());
         }
-        let mut counts = vec![0u32; self.interner().len()];
-        let alive = reader.alive_bitset();
+        let mut bits = Bits::empty(reader.max_doc());
         for doc in 0..reader.max_doc() {
-            if alive.is_some_and(|alive| !alive.is_alive(doc)) {
-                continue;
-            }
-            for column in &facets.columns {
-                column.count(doc, &mut counts);
+            if alive_bitset.is_alive(doc) {
+                bits.insert(doc);
             }
         }
-        let totals = Arc::new(counts);
-        lock(&self.totals).insert(key, totals.clone());
-        totals
+        let alive = Arc::new(Selection::Dense(bits));
+        lock(&self.alive).insert(key, alive.clone());
+        Some(alive)
     }
 
     /// Reads a segment's fast fields into a table.
@@ -391,7 +499,7 @@ impl FacetCache {
         let mut by_id: Vec<DocId> = (0..max_doc).collect();
         by_id.sort_unstable_by_key(|&doc| ids[doc as usize]);
 
-        Ok(SegmentFacets {
+        let mut facets = SegmentFacets {
             stream_offsets,
             stream,
             columns,
@@ -401,7 +509,89 @@ impl FacetCache {
             name_ranks,
             by_name,
             by_id,
-        })
+            all: Arc::new(Base {
+                docs: Selection::Dense(Bits::empty(0)),
+                counts: Vec::new(),
+            }),
+            word_bases: HashMap::new(),
+            value_bases: HashMap::new(),
+        };
+        let number_count = self.interner().len();
+        facets.all = Arc::new(facets.base(Bits::full(max_doc), number_count));
+        if max_doc >= self.base_min_docs {
+            facets.value_bases = self.value_bases(reader, &facets, number_count)?;
+            facets.word_bases = self.word_bases(reader, &facets, number_count)?;
+        }
+        Ok(facets)
+    }
+
+    /// Bases of the filter values at least 1/[`VALUE_BASE_DIVISOR`] of the documents have.
+    fn value_bases(
+        &self,
+        reader: &SegmentReader,
+        facets: &SegmentFacets,
+        number_count: usize,
+    ) -> tantivy::Result<HashMap<String, Arc<Base>>> {
+        let threshold = reader.max_doc() / VALUE_BASE_DIVISOR;
+        let inverted = reader.inverted_index(self.fields.filter)?;
+        let mut frequent: Vec<String> = Vec::new();
+        let mut terms = inverted.terms().stream()?;
+        while terms.advance() {
+            let key = terms.key();
+            if terms.value().doc_freq >= threshold && !key.starts_with(b"~") {
+                frequent.push(String::from_utf8_lossy(key).into_owned());
+            }
+        }
+        let mut bases = HashMap::with_capacity(frequent.len());
+        for term in frequent {
+            let query = crate::search::filter_union(&self.fields, [term.clone()]);
+            let bits = matching_bits(query.as_ref(), reader)?;
+            bases.insert(term, Arc::new(facets.base(bits, number_count)));
+        }
+        Ok(bases)
+    }
+
+    /// Bases of the keywords at least 1/[`WORD_BASE_DIVISOR`] of the documents match (in their
+    /// texts or through the labels of their codes).
+    fn word_bases(
+        &self,
+        reader: &SegmentReader,
+        facets: &SegmentFacets,
+        number_count: usize,
+    ) -> tantivy::Result<HashMap<String, Arc<Base>>> {
+        let threshold = reader.max_doc() / WORD_BASE_DIVISOR;
+        let mut candidates: HashSet<String> = HashSet::new();
+        for field in [self.fields.names, self.fields.body] {
+            let inverted = reader.inverted_index(field)?;
+            let mut terms = inverted.terms().stream()?;
+            while terms.advance() {
+                if terms.value().doc_freq >= threshold {
+                    candidates.insert(String::from_utf8_lossy(terms.key()).into_owned());
+                }
+            }
+        }
+        let filter = reader.inverted_index(self.fields.filter)?;
+        for (word, filter_terms) in labels::all() {
+            let mut documents: u64 = 0;
+            for term in filter_terms {
+                let term = tantivy::Term::from_field_text(self.fields.filter, term);
+                documents += u64::from(filter.doc_freq(&term)?);
+            }
+            if documents >= u64::from(threshold) {
+                candidates.insert(word.to_owned());
+            }
+        }
+        let mut candidates: Vec<String> = candidates.into_iter().collect();
+        candidates.sort_unstable();
+        let mut bases = HashMap::new();
+        for word in candidates {
+            let query = crate::search::term_clause(&self.fields, &word);
+            let bits = matching_bits(query.as_ref(), reader)?;
+            if bits.len() >= threshold as usize {
+                bases.insert(word, Arc::new(facets.base(bits, number_count)));
+            }
+        }
+        Ok(bases)
     }
 
     /// Reads the segment's `facets` dictionary and decides, for each term, which numbers it
@@ -456,8 +646,20 @@ impl FacetCache {
     fn retain(&self, live: &HashSet<SegmentState>) {
         let segments: HashSet<SegmentId> = live.iter().map(|(id, _)| *id).collect();
         lock(&self.segments).retain(|id, _| segments.contains(id));
-        lock(&self.totals).retain(|key, _| live.contains(key));
+        lock(&self.alive).retain(|key, _| live.contains(key));
     }
+}
+
+/// Every document of a segment a query matches, deleted ones included.
+fn matching_bits(query: &dyn Query, reader: &SegmentReader) -> tantivy::Result<Bits> {
+    let weight = query.weight(EnableScoring::disabled_from_schema(reader.schema()))?;
+    let mut bits = Bits::empty(reader.max_doc());
+    weight.for_each_no_score(reader, &mut |docs: &[DocId]| {
+        for &doc in docs {
+            bits.insert(doc);
+        }
+    })?;
+    Ok(bits)
 }
 
 /// The cache as a tantivy warmer: tables are built when a generation opens and dropped when no

@@ -3,6 +3,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use tantivy::merge_policy::{LogMergePolicy, NoMergePolicy};
 use tantivy::query::{EnableScoring, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::store::Compressor;
@@ -17,6 +18,23 @@ use crate::text::{ANALYSER_NAME, analyser};
 
 /// Indexing memory of the writer that [`SearchIndex::writer`] returns.
 const INCREMENTAL_WRITER_BYTES: usize = 50_000_000;
+
+/// How an index handle works; the defaults suit every deployment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IndexOptions {
+    /// Segments with at least this many documents get ready-made sets and counts for their
+    /// frequent keywords and filter values (memory for speed on broad searches); smaller
+    /// segments are cheap to count directly.
+    pub base_min_docs: u32,
+}
+
+impl Default for IndexOptions {
+    fn default() -> Self {
+        IndexOptions {
+            base_min_docs: 65_536,
+        }
+    }
+}
 
 /// An organisation index, on disk or in memory. Cheap to clone: clones share the index, its
 /// reader and its facet tables. Searches may run on any number of threads at once.
@@ -51,13 +69,13 @@ impl SearchIndex {
             .schema(schema::schema())
             .settings(settings())
             .create_in_dir(path)?;
-        SearchIndex::from_index(index)
+        SearchIndex::from_index(index, IndexOptions::default())
     }
 
     /// Opens the index in `path`.
     pub fn open_in_dir(path: &Path) -> Result<SearchIndex, SearchError> {
         let index = Index::open_in_dir(path)?;
-        SearchIndex::from_index(index)
+        SearchIndex::from_index(index, IndexOptions::default())
     }
 
     /// Opens the index in `path`, or creates an empty one there if there is none.
@@ -72,17 +90,22 @@ impl SearchIndex {
 
     /// Creates an empty index in memory (for tests and small demos).
     pub fn create_in_ram() -> Result<SearchIndex, SearchError> {
+        SearchIndex::create_in_ram_with(IndexOptions::default())
+    }
+
+    /// Creates an empty index in memory that works as `options` say.
+    pub fn create_in_ram_with(options: IndexOptions) -> Result<SearchIndex, SearchError> {
         let index = Index::builder()
             .schema(schema::schema())
             .settings(settings())
             .create_in_ram()?;
-        SearchIndex::from_index(index)
+        SearchIndex::from_index(index, options)
     }
 
-    fn from_index(index: Index) -> Result<SearchIndex, SearchError> {
+    fn from_index(index: Index, options: IndexOptions) -> Result<SearchIndex, SearchError> {
         index.tokenizers().register(ANALYSER_NAME, analyser());
         let fields = Fields::resolve(&index.schema())?;
-        let cache = Arc::new(FacetCache::default());
+        let cache = Arc::new(FacetCache::new(fields, options.base_min_docs));
         let warmer = Arc::new(FacetWarmer(cache.clone()));
         let weak_warmer: std::sync::Weak<dyn tantivy::Warmer> = Arc::downgrade(&warmer) as _;
         let reader = index
@@ -251,6 +274,17 @@ impl IndexWriter {
         let index = self.index.clone();
         self.writer.wait_merging_threads()?;
         index.reload()
+    }
+
+    /// Turns the merging of segments in the background on (the default) or off. A rebuild turns
+    /// it off, writes everything, commits, and calls [`IndexWriter::merge_all`] once.
+    pub fn set_background_merges(&mut self, enabled: bool) {
+        if enabled {
+            self.writer
+                .set_merge_policy(Box::new(LogMergePolicy::default()));
+        } else {
+            self.writer.set_merge_policy(Box::new(NoMergePolicy));
+        }
     }
 
     /// Merges every segment into one (after a rebuild; slow on big indexes) and commits.

@@ -34,16 +34,19 @@ mod document;
 mod facets;
 mod geo;
 mod index;
+mod labels;
 mod query;
 mod schema;
 mod search;
+mod selection;
 mod text;
 
 pub use document::OrganisationDocument;
 pub use geo::distance_km;
-pub use index::{IndexWriter, SearchIndex};
+pub use index::{IndexOptions, IndexWriter, SearchIndex};
 pub use query::{BoundingBox, FacetGroup, Filters, Hit, SearchQuery, SearchResults, Sort};
 pub use search::MAX_RESULT_WINDOW;
+pub use text::analyse;
 
 /// Why a search or an index operation failed.
 #[derive(Debug, thiserror::Error)]

@@ -5,7 +5,7 @@
 //! | `id` | i64, indexed and fast | replacing and deleting by id; ties in every sort |
 //! | `revision` | i64, fast | telling whether the index holds a profile's latest revision |
 //! | `names` | text (names in every language) | keyword search, boosted |
-//! | `body` | text (descriptions, offers, requests, city, NACE labels and cluster category names in English, French and German) | keyword search |
+//! | `body` | text (descriptions, offers, requests, city) | keyword search (NACE labels and cluster category names are matched through `filter`, see `labels`) |
 //! | `filter` | raw terms | facet filters (`c:DE`, `n:DE21`, `a:62.0`, ...) and map grid cells |
 //! | `facets` | raw text, fast, multi-valued | facet counting: one `tag:value` per value |
 //! | `name_sort` | raw text, fast | sorting by name (its term ordinals are in name order) |
@@ -15,7 +15,7 @@
 //! Texts are indexed with term frequencies but without positions: there are no phrase queries,
 //! and positions would double the postings.
 
-use clusterhub_reference::{Lang, Reference};
+use clusterhub_reference::Reference;
 use tantivy::TantivyDocument;
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions,
@@ -139,17 +139,20 @@ pub(crate) fn nace_ancestry(code: &str) -> Vec<String> {
 
 /// Writes a profile as an index document.
 pub(crate) fn to_tantivy(fields: &Fields, document: &OrganisationDocument) -> TantivyDocument {
-    let reference = Reference::get();
     let mut out = TantivyDocument::new();
     out.add_i64(fields.id, document.id);
     out.add_i64(fields.revision, document.revision);
 
-    out.add_text(fields.names, &document.name);
+    // Each text field gets one value: every value costs the indexer a token stream of its own.
+    let mut names = document.name.clone();
     for name in &document.names {
         if name != &document.name {
-            out.add_text(fields.names, name);
+            names.push('\n');
+            names.push_str(name);
         }
     }
+    out.add_text(fields.names, names);
+    let mut body = String::new();
     for text in document
         .descriptions
         .iter()
@@ -157,25 +160,13 @@ pub(crate) fn to_tantivy(fields: &Fields, document: &OrganisationDocument) -> Ta
         .chain(&document.requests)
         .chain(&document.city)
     {
-        out.add_text(fields.body, text);
-    }
-    for code in &document.nace {
-        if let Some(activity) = reference.nace().get(code) {
-            for lang in Lang::ALL {
-                out.add_text(fields.body, activity.label(lang));
-            }
+        if !body.is_empty() {
+            body.push('\n');
         }
+        body.push_str(text);
     }
-    for sector in &document.sectors {
-        if let Some(category) = sector
-            .parse::<u8>()
-            .ok()
-            .and_then(|id| reference.cluster_category(id))
-        {
-            for lang in Lang::ALL {
-                out.add_text(fields.body, category.name(lang));
-            }
-        }
+    if !body.is_empty() {
+        out.add_text(fields.body, body);
     }
 
     let mut both = |group: FacetGroup, value: &str| {

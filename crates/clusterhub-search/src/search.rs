@@ -1,36 +1,131 @@
-//! Running a [`SearchQuery`]: the main pass that finds, ranks and counts, one extra pass per
-//! active filter group for its disjunctive counts, and the assembly of hits and facets.
+//! Running a [`SearchQuery`]: sets of documents per condition, the main pass that finds, ranks
+//! and counts, one extra pass per active filter group for its disjunctive counts, and the
+//! assembly of hits and facets.
 //!
-//! The main pass runs the whole query (keywords AND every filter group AND the map box) and, for
-//! each matching document, adds its facet values to one array of counters (see
-//! [`crate::facets`]) and offers it to a bounded heap of the best hits so far. Its counts are
-//! right for every group without an active filter. A group with an active filter needs counts
-//! with its own filter left out, so it gets one more pass over keywords AND the *other* groups
-//! AND the box, counting only that group's column. A pass that matches everything (no keywords,
-//! no other filter, no box) adds the segment's precomputed totals instead of visiting every
-//! document. Ties in every order are broken by the organisation id, so pages are stable.
+//! In every segment each condition becomes a set of documents (see [`crate::selection`]): one
+//! per keyword (its documents in names, body or code labels), one per active facet group (the
+//! union of its values), one for the map box and one for the live documents. Frequent keywords
+//! and values have their sets ready (see [`crate::facets`]); the others are read from their
+//! postings.
+//!
+//! - The *main pass* intersects every set. Its counts are right for every group without an
+//!   active filter.
+//! - Each group with an active filter gets a *disjunctive pass* that intersects every set but its
+//!   own and counts only that group's column.
+//! - A pass counts the facet values of its documents directly, or, when its documents are most
+//!   of a base it is known to lie in (the whole segment, or a keyword or value with a base), it
+//!   starts from the base's counts and subtracts the base documents it does not match. No pass
+//!   therefore counts more than half a base.
+//! - Hits: by relevance, the keyword query scores either the few matching documents directly or,
+//!   when there are many, runs block-max WAND (tantivy's `for_each_pruning`) and keeps only
+//!   documents of the main pass; by id or name, the segment's presorted order is walked until
+//!   the page is full; by distance, every match is measured with a cheap chord.
+//!
+//! Ties in every order are broken by the organisation id, so pages are stable.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap};
 
-use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, EnableScoring, Occur, Query, TermQuery, Weight,
-};
-use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{DocAddress, DocId, Searcher, TantivyDocument, Term};
+use tantivy::query::{BooleanQuery, BoostQuery, EnableScoring, Occur, Query, TermQuery, Weight};
+use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, TERMINATED, TantivyDocument, Term};
 
 use crate::SearchError;
-use crate::facets::{FacetCache, Interner, PreparedSegment, SegmentFacets};
+use crate::facets::{Base, FacetCache, Interner, PreparedSegment, SegmentFacets};
 use crate::geo;
+use crate::labels;
 use crate::query::{BoundingBox, FacetGroup, Hit, SearchQuery, SearchResults, Sort};
 use crate::schema::{Fields, nuts_ancestry, tagged};
+use crate::selection::Selection;
 use crate::text::query_terms;
 
-/// How much more a keyword counts in a name than in a description.
+/// How much more a keyword counts in a name than in the body.
 const NAME_BOOST: f32 = 3.0;
+
+/// How much a keyword found only in a label of the profile's codes counts, relative to the body.
+const LABEL_BOOST: f32 = 0.25;
 
 /// The deepest hit a search may page to (page × per_page), as in Elasticsearch.
 pub const MAX_RESULT_WINDOW: usize = 10_000;
+
+/// When the main pass keeps at least this share (1/n) of the keyword's documents, hits come from
+/// block-max WAND over the keyword query; below it, the few matches are scored one by one.
+const WAND_SHARE_DIVISOR: usize = 8;
+
+/// The clause of one keyword: in a name (boosted), in the body, or in a label of one of the
+/// profile's NACE codes or cluster categories. Every part is a term query, so a one-keyword
+/// search is a plain union of terms that block-max WAND can prune.
+pub(crate) fn term_clause(fields: &Fields, term: &str) -> Box<dyn Query> {
+    let mut alternatives: Vec<(Occur, Box<dyn Query>)> = vec![
+        (
+            Occur::Should,
+            Box::new(BoostQuery::new(
+                Box::new(TermQuery::new(
+                    Term::from_field_text(fields.names, term),
+                    IndexRecordOption::WithFreqs,
+                )),
+                NAME_BOOST,
+            )),
+        ),
+        (
+            Occur::Should,
+            Box::new(TermQuery::new(
+                Term::from_field_text(fields.body, term),
+                IndexRecordOption::WithFreqs,
+            )),
+        ),
+    ];
+    for label_term in labels::filter_terms_for(term) {
+        alternatives.push((
+            Occur::Should,
+            Box::new(BoostQuery::new(
+                Box::new(TermQuery::new(
+                    Term::from_field_text(fields.filter, label_term),
+                    IndexRecordOption::Basic,
+                )),
+                LABEL_BOOST,
+            )),
+        ));
+    }
+    Box::new(BooleanQuery::new(alternatives))
+}
+
+/// Documents having any of `terms` in the filter field.
+pub(crate) fn filter_union(
+    fields: &Fields,
+    terms: impl IntoIterator<Item = String>,
+) -> Box<dyn Query> {
+    let mut alternatives: Vec<(Occur, Box<dyn Query>)> = terms
+        .into_iter()
+        .map(|term| {
+            let query: Box<dyn Query> = Box::new(TermQuery::new(
+                Term::from_field_text(fields.filter, &term),
+                IndexRecordOption::Basic,
+            ));
+            (Occur::Should, query)
+        })
+        .collect();
+    if alternatives.len() == 1
+        && let Some((_, query)) = alternatives.pop()
+    {
+        return query;
+    }
+    Box::new(BooleanQuery::new(alternatives))
+}
+
+/// The keyword query that ranks hits: every keyword's clause must match.
+fn ranking_query(fields: &Fields, terms: &[String]) -> Option<Box<dyn Query>> {
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = terms
+        .iter()
+        .map(|term| (Occur::Must, term_clause(fields, term)))
+        .collect();
+    match clauses.len() {
+        0 => None,
+        1 => clauses.pop().map(|(_, query)| query),
+        _ => Some(Box::new(BooleanQuery::new(clauses))),
+    }
+}
 
 /// A document that may make it into the page.
 #[derive(Debug, Clone, Copy)]
@@ -99,138 +194,246 @@ impl TopCandidates {
         self.heap.len() >= self.limit
     }
 
+    /// The lowest score a new candidate needs to be considered (ties included, since a tie
+    /// with a smaller id wins).
+    fn score_threshold(&self) -> Score {
+        match self.heap.peek() {
+            Some(worst) if self.is_full() => worst.score.next_down(),
+            _ => Score::MIN,
+        }
+    }
+
     fn into_sorted(self) -> Vec<Candidate> {
         self.heap.into_sorted_vec()
     }
 }
 
-/// The parts of a query from which every pass is built.
+/// The parts of a query every segment works from.
 struct Plan {
     terms: Vec<String>,
     groups: Vec<(FacetGroup, Vec<String>)>,
     bbox: Option<BoundingBox>,
+    bbox_terms: Vec<String>,
 }
 
-impl Plan {
-    /// The query of a pass: keywords, every active group but `except`, and the box. `None` when
-    /// it would match every document.
-    fn pass_query(&self, fields: &Fields, except: Option<FacetGroup>) -> Option<Box<dyn Query>> {
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        if let Some(text) = self.text_query(fields) {
-            clauses.push((Occur::Must, text));
+/// One condition of a search in one segment: its documents, and the base they are exactly,
+/// if there is one.
+struct Condition<'a> {
+    docs: Cow<'a, Selection>,
+    base: Option<&'a Base>,
+}
+
+impl<'a> Condition<'a> {
+    fn owned(docs: Selection) -> Self {
+        Condition {
+            docs: Cow::Owned(docs),
+            base: None,
         }
-        for (group, values) in &self.groups {
-            if Some(*group) == except {
+    }
+
+    fn of_base(base: &'a Base) -> Self {
+        Condition {
+            docs: Cow::Borrowed(&base.docs),
+            base: Some(base),
+        }
+    }
+}
+
+/// The documents of a term in one field of a segment, deleted ones included.
+fn postings(
+    segment: &PreparedSegment<'_>,
+    field: Field,
+    term: &str,
+) -> tantivy::Result<Vec<DocId>> {
+    let inverted = segment.reader.inverted_index(field)?;
+    let term = Term::from_field_text(field, term);
+    let mut docs = Vec::new();
+    if let Some(mut postings) = inverted.read_postings(&term, IndexRecordOption::Basic)? {
+        let mut doc = postings.doc();
+        while doc != TERMINATED {
+            docs.push(doc);
+            doc = postings.advance();
+        }
+    }
+    Ok(docs)
+}
+
+/// The documents of a segment having any of `terms` in `field`.
+fn union_of_terms<'t>(
+    segment: &PreparedSegment<'_>,
+    field: Field,
+    terms: impl IntoIterator<Item = &'t String>,
+) -> tantivy::Result<Selection> {
+    let max_doc = segment.reader.max_doc();
+    let mut parts = Vec::new();
+    for term in terms {
+        parts.push(Selection::from_sorted(
+            postings(segment, field, term)?,
+            max_doc,
+        ));
+    }
+    Ok(Selection::union(parts, max_doc))
+}
+
+/// The conditions of a search in one segment.
+struct Conditions<'a> {
+    terms: Vec<Condition<'a>>,
+    groups: Vec<(FacetGroup, Condition<'a>)>,
+    bbox: Option<Condition<'a>>,
+    alive: Option<&'a Selection>,
+    all: &'a Base,
+}
+
+impl<'a> Conditions<'a> {
+    fn new(
+        plan: &Plan,
+        fields: &Fields,
+        segment: &'a PreparedSegment<'a>,
+    ) -> Result<Conditions<'a>, SearchError> {
+        let facets: &'a SegmentFacets = &segment.facets;
+        let max_doc = segment.reader.max_doc();
+        let mut terms = Vec::with_capacity(plan.terms.len());
+        for term in &plan.terms {
+            if let Some(base) = facets.word_bases.get(term) {
+                terms.push(Condition::of_base(base));
                 continue;
             }
-            let terms = values.iter().map(|value| tagged(*group, value)).collect();
-            clauses.push((Occur::Must, filter_query(fields, terms)));
-        }
-        if let Some(bbox) = &self.bbox {
-            clauses.push((Occur::Must, filter_query(fields, geo::cover_terms(bbox))));
-        }
-        match clauses.len() {
-            0 => None,
-            1 => clauses.pop().map(|(_, query)| query),
-            _ => Some(Box::new(BooleanQuery::new(clauses))),
-        }
-    }
-
-    /// Every keyword must occur in a name or in the body; names count [`NAME_BOOST`] times more.
-    fn text_query(&self, fields: &Fields) -> Option<Box<dyn Query>> {
-        let mut per_term: Vec<(Occur, Box<dyn Query>)> = self
-            .terms
-            .iter()
-            .map(|term| {
-                let in_names: Box<dyn Query> = Box::new(BoostQuery::new(
-                    Box::new(TermQuery::new(
-                        Term::from_field_text(fields.names, term),
-                        IndexRecordOption::WithFreqs,
-                    )),
-                    NAME_BOOST,
-                ));
-                let in_body: Box<dyn Query> = Box::new(TermQuery::new(
-                    Term::from_field_text(fields.body, term),
-                    IndexRecordOption::WithFreqs,
-                ));
-                let either: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
-                    (Occur::Should, in_names),
-                    (Occur::Should, in_body),
-                ]));
-                (Occur::Must, either)
-            })
-            .collect();
-        match per_term.len() {
-            0 => None,
-            1 => per_term.pop().map(|(_, query)| query),
-            _ => Some(Box::new(BooleanQuery::new(per_term))),
-        }
-    }
-}
-
-/// Documents having any of `terms` in the filter field, scored 0 so they never change ranks.
-fn filter_query(fields: &Fields, terms: Vec<String>) -> Box<dyn Query> {
-    let mut alternatives: Vec<(Occur, Box<dyn Query>)> = terms
-        .into_iter()
-        .map(|term| {
-            let query: Box<dyn Query> = Box::new(TermQuery::new(
-                Term::from_field_text(fields.filter, &term),
-                IndexRecordOption::Basic,
-            ));
-            (Occur::Should, query)
-        })
-        .collect();
-    let union: Box<dyn Query> = if alternatives.len() == 1 {
-        alternatives
-            .pop()
-            .map(|(_, query)| query)
-            .unwrap_or_else(|| Box::new(BooleanQuery::new(Vec::new())) as Box<dyn Query>)
-    } else {
-        Box::new(BooleanQuery::new(alternatives))
-    };
-    Box::new(ConstScoreQuery::new(union, 0.0))
-}
-
-/// Whether a document is alive and inside the box.
-#[inline]
-fn admits(segment: &PreparedSegment<'_>, bbox: Option<&BoundingBox>, doc: DocId) -> bool {
-    if let Some(alive) = segment.reader.alive_bitset()
-        && !alive.is_alive(doc)
-    {
-        return false;
-    }
-    match bbox {
-        None => true,
-        Some(bbox) => {
-            let (lat, lon) = segment.facets.locations[doc as usize];
-            !lat.is_nan() && bbox.contains(lat, lon)
-        }
-    }
-}
-
-/// Calls `visit` with every live document the weight matches in a segment (and its score when
-/// `scored`).
-fn for_each_match(
-    weight: &dyn Weight,
-    segment: &PreparedSegment<'_>,
-    scored: bool,
-    visit: &mut dyn FnMut(DocId, f32),
-) -> Result<(), SearchError> {
-    if scored {
-        weight.for_each(segment.reader, visit)?;
-    } else {
-        weight.for_each_no_score(segment.reader, &mut |docs: &[DocId]| {
-            for &doc in docs {
-                visit(doc, 0.0);
+            let mut parts = vec![
+                Selection::from_sorted(postings(segment, fields.names, term)?, max_doc),
+                Selection::from_sorted(postings(segment, fields.body, term)?, max_doc),
+            ];
+            let labels = labels::filter_terms_for(term);
+            if !labels.is_empty() {
+                parts.push(union_of_terms(segment, fields.filter, labels)?);
             }
-        })?;
+            terms.push(Condition::owned(Selection::union(parts, max_doc)));
+        }
+        let mut groups = Vec::with_capacity(plan.groups.len());
+        for (group, values) in &plan.groups {
+            let filter_terms: Vec<String> =
+                values.iter().map(|value| tagged(*group, value)).collect();
+            if let [only] = filter_terms.as_slice()
+                && let Some(base) = facets.value_bases.get(only)
+            {
+                groups.push((*group, Condition::of_base(base)));
+                continue;
+            }
+            let mut parts = Vec::with_capacity(filter_terms.len());
+            for term in &filter_terms {
+                match facets.value_bases.get(term) {
+                    Some(base) => parts.push(base.docs.clone()),
+                    None => parts.push(Selection::from_sorted(
+                        postings(segment, fields.filter, term)?,
+                        max_doc,
+                    )),
+                }
+            }
+            groups.push((*group, Condition::owned(Selection::union(parts, max_doc))));
+        }
+        let bbox = match &plan.bbox {
+            Some(bbox) => {
+                let candidates = union_of_terms(segment, fields.filter, &plan.bbox_terms)?;
+                let mut inside = Vec::with_capacity(candidates.len());
+                candidates.for_each(|doc| {
+                    let (lat, lon) = facets.locations[doc as usize];
+                    if !lat.is_nan() && bbox.contains(lat, lon) {
+                        inside.push(doc);
+                    }
+                });
+                Some(Condition::owned(Selection::from_sorted(inside, max_doc)))
+            }
+            None => None,
+        };
+        Ok(Conditions {
+            terms,
+            groups,
+            bbox,
+            alive: segment.alive.as_deref(),
+            all: &facets.all,
+        })
     }
-    Ok(())
+
+    /// The documents matching every condition but the filter of `except`, and the bases they
+    /// are known to lie in.
+    fn pass(&self, except: Option<FacetGroup>, max_doc: DocId) -> (Selection, Vec<&'a Base>) {
+        let mut sets: Vec<&Selection> = Vec::new();
+        let mut bases: Vec<&'a Base> = vec![self.all];
+        for condition in &self.terms {
+            sets.push(&condition.docs);
+            bases.extend(condition.base);
+        }
+        for (group, condition) in &self.groups {
+            if Some(*group) != except {
+                sets.push(&condition.docs);
+                bases.extend(condition.base);
+            }
+        }
+        if let Some(condition) = &self.bbox {
+            sets.push(&condition.docs);
+        }
+        if let Some(alive) = self.alive {
+            sets.push(alive);
+        }
+        (Selection::intersection(&sets, max_doc), bases)
+    }
+
+    /// An upper bound of the number of documents the keywords alone match.
+    fn text_size(&self) -> usize {
+        self.terms
+            .iter()
+            .map(|condition| condition.docs.len())
+            .min()
+            .unwrap_or(usize::MAX)
+    }
 }
 
-fn add_totals(counts: &mut [u32], totals: &[u32]) {
-    for (count, total) in counts.iter_mut().zip(totals) {
-        *count += total;
+/// What a pass counts for each of its documents.
+#[derive(Clone, Copy)]
+enum Counted {
+    /// Everything the main pass reports.
+    Stream,
+    /// One group's column.
+    Group(FacetGroup),
+}
+
+/// Adds the facet values of `docs` to `counts`: directly, or from the base that spares the most
+/// work, minus the base documents that `docs` leaves out.
+fn count(
+    facets: &SegmentFacets,
+    docs: &Selection,
+    bases: &[&Base],
+    counted: Counted,
+    counts: &mut [u32],
+) {
+    let direct = docs.len();
+    let cheapest = bases
+        .iter()
+        .map(|base| (base.docs.len().saturating_sub(direct), *base))
+        .min_by_key(|(work, _)| *work);
+    match cheapest {
+        Some((work, base)) if work < direct => {
+            for (count, total) in counts.iter_mut().zip(&base.counts) {
+                *count += total;
+            }
+            match counted {
+                Counted::Stream => {
+                    docs.for_each_missing_from(base.bits(), |doc| {
+                        facets.uncount_stream(doc, counts);
+                    });
+                }
+                Counted::Group(group) => {
+                    let column = facets.column(group);
+                    docs.for_each_missing_from(base.bits(), |doc| column.uncount(doc, counts));
+                }
+            }
+        }
+        _ => match counted {
+            Counted::Stream => docs.for_each(|doc| facets.count_stream(doc, counts)),
+            Counted::Group(group) => {
+                let column = facets.column(group);
+                docs.for_each(|doc| column.count(doc, counts));
+            }
+        },
     }
 }
 
@@ -288,117 +491,60 @@ pub(crate) fn run(
             .map(|group| (group, query.filters.values(group)))
             .collect(),
         bbox: query.bbox,
+        bbox_terms: query
+            .bbox
+            .as_ref()
+            .map(geo::cover_terms)
+            .unwrap_or_default(),
     };
-    let bbox = plan.bbox.as_ref();
     let has_text = !plan.terms.is_empty();
     let scored = has_text && query.sort == Sort::Relevance;
+    let ranking = if scored {
+        match ranking_query(fields, &plan.terms) {
+            Some(ranking) => Some(ranking.weight(EnableScoring::enabled_from_searcher(searcher))?),
+            None => None,
+        }
+    } else {
+        None
+    };
     // Every number in the tables of these segments was given out before this read.
     let number_count = cache.interner().len();
 
-    // The main pass.
     let mut main_counts = vec![0u32; number_count];
+    let mut group_counts: HashMap<FacetGroup, Vec<u32>> = plan
+        .groups
+        .iter()
+        .map(|(group, _)| (*group, vec![0u32; number_count]))
+        .collect();
     let mut total = 0u64;
     let mut tops: Vec<TopCandidates> = Vec::with_capacity(segments.len());
-    let main_query = plan.pass_query(fields, None);
-    let main_weight = match &main_query {
-        Some(main_query) => Some(main_query.weight(if scored {
-            EnableScoring::enabled_from_searcher(searcher)
-        } else {
-            EnableScoring::disabled_from_searcher(searcher)
-        })?),
-        None => None,
-    };
     for segment in &segments {
         let facets: &SegmentFacets = &segment.facets;
-        let mut top = TopCandidates::new(window);
-        let key_of = |doc: DocId, score: f32| -> f64 {
-            match query.sort {
-                Sort::Relevance if scored => -f64::from(score),
-                Sort::Relevance => 0.0,
-                Sort::Name => f64::from(facets.name_ranks[doc as usize]),
-                Sort::Distance => {
-                    let vector = &facets.unit_vectors[doc as usize];
-                    match (&near_vector, vector[0].is_nan()) {
-                        (Some(near), false) => geo::chord_squared(near, vector),
-                        _ => f64::INFINITY,
-                    }
-                }
-            }
-        };
-        let candidate = |doc: DocId, score: f32| Candidate {
-            key: key_of(doc, score),
-            id: facets.ids[doc as usize],
-            segment: segment.ordinal,
-            doc,
-            score,
-        };
-        match &main_weight {
-            Some(weight) => {
-                for_each_match(weight.as_ref(), segment, scored, &mut |doc, score| {
-                    if admits(segment, bbox, doc) {
-                        total += 1;
-                        facets.count_stream(doc, &mut main_counts);
-                        top.offer(candidate(doc, score));
-                    }
-                })?;
-            }
-            None => {
-                total += u64::from(segment.reader.num_docs());
-                add_totals(&mut main_counts, &segment.totals);
-                let presorted = match query.sort {
-                    Sort::Relevance => Some(&facets.by_id),
-                    Sort::Name => Some(&facets.by_name),
-                    Sort::Distance => None,
-                };
-                match presorted {
-                    Some(order) => {
-                        for &doc in order {
-                            if top.is_full() {
-                                break;
-                            }
-                            if admits(segment, None, doc) {
-                                top.offer(candidate(doc, 0.0));
-                            }
-                        }
-                    }
-                    None => {
-                        for doc in 0..segment.reader.max_doc() {
-                            if admits(segment, None, doc) {
-                                top.offer(candidate(doc, 0.0));
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        tops.push(top);
-    }
+        let max_doc = segment.reader.max_doc();
+        let conditions = Conditions::new(&plan, fields, segment)?;
 
-    // One extra pass per active group, for its disjunctive counts.
-    let mut group_counts: HashMap<FacetGroup, Vec<u32>> = HashMap::new();
-    for (group, _) in &plan.groups {
-        let mut counts = vec![0u32; number_count];
-        let pass_query = plan.pass_query(fields, Some(*group));
-        let weight = match &pass_query {
-            Some(pass_query) => {
-                Some(pass_query.weight(EnableScoring::disabled_from_searcher(searcher))?)
-            }
-            None => None,
-        };
-        for segment in &segments {
-            match &weight {
-                Some(weight) => {
-                    let column = segment.facets.column(*group);
-                    for_each_match(weight.as_ref(), segment, false, &mut |doc, _| {
-                        if admits(segment, bbox, doc) {
-                            column.count(doc, &mut counts);
-                        }
-                    })?;
-                }
-                None => add_totals(&mut counts, &segment.totals),
+        let (matches, bases) = conditions.pass(None, max_doc);
+        total += matches.len() as u64;
+        count(facets, &matches, &bases, Counted::Stream, &mut main_counts);
+        let mut top = TopCandidates::new(window);
+        collect_hits(
+            &mut top,
+            segment,
+            &matches,
+            query.sort,
+            ranking
+                .as_deref()
+                .map(|weight| (weight, conditions.text_size())),
+            near_vector.as_ref(),
+        )?;
+        tops.push(top);
+
+        for (group, _) in &plan.groups {
+            let (docs, bases) = conditions.pass(Some(*group), max_doc);
+            if let Some(counts) = group_counts.get_mut(group) {
+                count(facets, &docs, &bases, Counted::Group(*group), counts);
             }
         }
-        group_counts.insert(*group, counts);
     }
 
     let page_candidates = merge_candidates(tops, query.sort, &segments, window)?;
@@ -426,6 +572,98 @@ pub(crate) fn run(
         hits,
         facets,
     })
+}
+
+/// Offers the best documents of the main pass of one segment to `top`.
+fn collect_hits(
+    top: &mut TopCandidates,
+    segment: &PreparedSegment<'_>,
+    matches: &Selection,
+    sort: Sort,
+    ranking: Option<(&dyn Weight, usize)>,
+    near: Option<&[f64; 3]>,
+) -> Result<(), SearchError> {
+    let facets: &SegmentFacets = &segment.facets;
+    let candidate = |doc: DocId, key: f64, score: f32| Candidate {
+        key,
+        id: facets.ids[doc as usize],
+        segment: segment.ordinal,
+        doc,
+        score,
+    };
+    if matches.len() == 0 {
+        return Ok(());
+    }
+    match (sort, ranking) {
+        (Sort::Relevance, Some((weight, text_size))) => {
+            if matches.len().saturating_mul(WAND_SHARE_DIVISOR) >= text_size {
+                weight.for_each_pruning(Score::MIN, segment.reader, &mut |doc, score| {
+                    if matches.contains(doc) {
+                        top.offer(candidate(doc, -f64::from(score), score));
+                    }
+                    top.score_threshold()
+                })?;
+            } else {
+                let mut scorer = weight.scorer(segment.reader, 1.0)?;
+                matches.for_each(|doc| {
+                    if scorer.doc() < doc {
+                        scorer.seek(doc);
+                    }
+                    if scorer.doc() == doc {
+                        let score = scorer.score();
+                        top.offer(candidate(doc, -f64::from(score), score));
+                    }
+                });
+            }
+        }
+        (Sort::Relevance | Sort::Name, _) => {
+            let by_name = sort == Sort::Name;
+            let key = |doc: DocId| {
+                if by_name {
+                    f64::from(facets.name_ranks[doc as usize])
+                } else {
+                    0.0
+                }
+            };
+            // Walking the presorted order pays when matches are dense enough to fill the page
+            // soon; otherwise every match goes through the heap.
+            let expected_walk = (top.limit as u64)
+                .saturating_mul(u64::from(segment.reader.max_doc()))
+                / matches.len().max(1) as u64;
+            if expected_walk < matches.len() as u64 {
+                let order = if by_name {
+                    &facets.by_name
+                } else {
+                    &facets.by_id
+                };
+                for &doc in order {
+                    if top.is_full() {
+                        break;
+                    }
+                    if matches.contains(doc) {
+                        top.offer(candidate(doc, key(doc), 0.0));
+                    }
+                }
+            } else {
+                matches.for_each(|doc| top.offer(candidate(doc, key(doc), 0.0)));
+            }
+        }
+        (Sort::Distance, _) => {
+            let Some(near) = near else {
+                return Ok(());
+            };
+            matches.for_each(|doc| {
+                let vector = &facets.unit_vectors[doc as usize];
+                let key = if vector[0].is_nan() {
+                    f64::INFINITY
+                } else {
+                    geo::chord_squared(near, vector)
+                };
+                top.offer(candidate(doc, key, 0.0));
+            });
+        }
+    }
+    Ok(())
 }
 
 /// The best `window` candidates of all segments, in order. Scores and distances compare across
@@ -515,6 +753,9 @@ fn assemble_facets(
                 || selected_nuts.contains(code)
         });
     }
+    // The main pass counts NACE divisions only (its other NACE numbers may hold base counts
+    // without their corrections), so below a division only a NACE pass's counts are reported,
+    // and those exist exactly when a NACE code is selected.
     let selected_nace = selected(FacetGroup::Nace);
     if let Some(values) = facets.get_mut(&FacetGroup::Nace) {
         values.retain(|code, _| {

@@ -47,15 +47,24 @@ pub(crate) fn analyser() -> TextAnalyzer {
         .build()
 }
 
-/// The distinct terms of a search box text, in the order they first occur.
-pub(crate) fn query_terms(text: &str) -> Vec<String> {
+/// The terms the index makes of a text, in order, repeats kept: what a profile's texts and a
+/// search box become (for instance to feed another engine exactly the same words).
+pub fn analyse(text: &str) -> Vec<String> {
     let mut analyser = analyser();
     let mut stream = analyser.token_stream(text);
     let mut terms: Vec<String> = Vec::new();
     while stream.advance() {
-        let term = &stream.token().text;
-        if !terms.iter().any(|seen| seen == term) {
-            terms.push(term.clone());
+        terms.push(stream.token().text.clone());
+    }
+    terms
+}
+
+/// The distinct terms of a search box text, in the order they first occur.
+pub(crate) fn query_terms(text: &str) -> Vec<String> {
+    let mut terms: Vec<String> = Vec::new();
+    for term in analyse(text) {
+        if !terms.contains(&term) {
+            terms.push(term);
         }
     }
     terms

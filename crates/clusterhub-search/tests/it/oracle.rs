@@ -5,7 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use clusterhub_reference::{Lang, Reference};
 use clusterhub_search::{
-    FacetGroup, Hit, IndexWriter, OrganisationDocument, SearchIndex, SearchQuery, Sort, distance_km,
+    FacetGroup, Hit, IndexOptions, IndexWriter, OrganisationDocument, SearchIndex, SearchQuery,
+    Sort, distance_km,
 };
 
 /// A small xorshift generator: the tests need reproducible variety, not statistical quality.
@@ -170,7 +171,27 @@ pub fn corpus(seed: u64, count: usize) -> Vec<OrganisationDocument> {
 /// An in-memory index holding `documents`, written in `batches` commits so that it has several
 /// segments.
 pub fn index_of(documents: &[OrganisationDocument], batches: usize) -> (SearchIndex, IndexWriter) {
-    let index = SearchIndex::create_in_ram().expect("an index in memory");
+    index_with(documents, batches, IndexOptions::default())
+}
+
+/// Index options under which even tiny segments get keyword and value bases, so that small
+/// tests go through the code paths of large indexes.
+pub fn with_bases() -> IndexOptions {
+    IndexOptions { base_min_docs: 0 }
+}
+
+/// Both ways an index may work: without bases (as small segments do) and with them.
+pub fn both_ways() -> [IndexOptions; 2] {
+    [IndexOptions::default(), with_bases()]
+}
+
+/// [`index_of`] with options.
+pub fn index_with(
+    documents: &[OrganisationDocument],
+    batches: usize,
+    options: IndexOptions,
+) -> (SearchIndex, IndexWriter) {
+    let index = SearchIndex::create_in_ram_with(options).expect("an index in memory");
     let mut writer = index.writer().expect("a writer");
     let batch_size = documents.len().div_ceil(batches.max(1)).max(1);
     for batch in documents.chunks(batch_size) {
@@ -216,8 +237,8 @@ pub fn words(text: &str) -> BTreeSet<String> {
         .collect()
 }
 
-/// Every searchable word of a profile: names, texts, city, NACE labels and cluster category
-/// names in English, French and German.
+/// Every searchable word of a profile: names, texts, city, the labels of its NACE codes and of
+/// every code above them, and its cluster category names, in English, French and German.
 fn searchable_words(document: &OrganisationDocument) -> BTreeSet<String> {
     let reference = Reference::get();
     let mut texts: Vec<String> = vec![document.name.clone()];
@@ -227,8 +248,10 @@ fn searchable_words(document: &OrganisationDocument) -> BTreeSet<String> {
     texts.extend(document.requests.iter().cloned());
     texts.extend(document.city.iter().cloned());
     for code in &document.nace {
-        if let Some(activity) = reference.nace().get(code) {
-            texts.extend(Lang::ALL.map(|lang| activity.label(lang).to_owned()));
+        for level in nace_levels(code) {
+            if let Some(activity) = reference.nace().get(&level) {
+                texts.extend(Lang::ALL.map(|lang| activity.label(lang).to_owned()));
+            }
         }
     }
     for sector in &document.sectors {

@@ -5,7 +5,7 @@ use clusterhub_search::{
     Sort,
 };
 
-use crate::oracle::{self, Corpus, Random, check, corpus, index_of};
+use crate::oracle::{self, Corpus, Random, both_ways, check, corpus, index_of, index_with};
 
 fn text(words: &str) -> SearchQuery {
     SearchQuery {
@@ -172,42 +172,44 @@ fn nace_filters_match_by_code_prefix_and_section() {
 #[test]
 fn every_filter_group_agrees_with_brute_force() {
     let documents = corpus(11, 240);
-    let (index, _writer) = index_of(&documents, 3);
     let oracle = Corpus::new(&documents);
-    let single_values: Vec<(FacetGroup, Vec<&str>)> = vec![
-        (FacetGroup::Kind, oracle::KINDS.to_vec()),
-        (FacetGroup::Country, vec!["DE", "FR", "GR", "CH"]),
-        (FacetGroup::Nuts, vec!["DE", "DE2", "DE21", "FRK26", "EL"]),
-        (FacetGroup::Sector, oracle::SECTORS.to_vec()),
-        (FacetGroup::Nace, vec!["62", "26.4", "10.51", "C", "J"]),
-        (FacetGroup::Technology, oracle::TECHNOLOGIES.to_vec()),
-        (FacetGroup::S3, oracle::S3.to_vec()),
-        (FacetGroup::Emerging, oracle::EMERGING.to_vec()),
-        (FacetGroup::Staff, oracle::STAFF.to_vec()),
-        (FacetGroup::Members, oracle::MEMBERS.to_vec()),
-        (FacetGroup::Label, oracle::LABELS.to_vec()),
-        (FacetGroup::Programme, oracle::PROGRAMMES.to_vec()),
-        (FacetGroup::TargetCountry, oracle::TARGETS.to_vec()),
-        (FacetGroup::Sme, oracle::SME.to_vec()),
-    ];
-    for (group, values) in single_values {
-        for value in values {
-            let mut query = SearchQuery::default();
-            set(&mut query.filters, group, vec![value.to_owned()]);
-            let results = index.search(&query).expect("search");
-            assert!(results.total > 0, "{group:?} {value} matches something");
+    for options in both_ways() {
+        let (index, _writer) = index_with(&documents, 3, options);
+        let single_values: Vec<(FacetGroup, Vec<&str>)> = vec![
+            (FacetGroup::Kind, oracle::KINDS.to_vec()),
+            (FacetGroup::Country, vec!["DE", "FR", "GR", "CH"]),
+            (FacetGroup::Nuts, vec!["DE", "DE2", "DE21", "FRK26", "EL"]),
+            (FacetGroup::Sector, oracle::SECTORS.to_vec()),
+            (FacetGroup::Nace, vec!["62", "26.4", "10.51", "C", "J"]),
+            (FacetGroup::Technology, oracle::TECHNOLOGIES.to_vec()),
+            (FacetGroup::S3, oracle::S3.to_vec()),
+            (FacetGroup::Emerging, oracle::EMERGING.to_vec()),
+            (FacetGroup::Staff, oracle::STAFF.to_vec()),
+            (FacetGroup::Members, oracle::MEMBERS.to_vec()),
+            (FacetGroup::Label, oracle::LABELS.to_vec()),
+            (FacetGroup::Programme, oracle::PROGRAMMES.to_vec()),
+            (FacetGroup::TargetCountry, oracle::TARGETS.to_vec()),
+            (FacetGroup::Sme, oracle::SME.to_vec()),
+        ];
+        for (group, values) in single_values {
+            for value in values {
+                let mut query = SearchQuery::default();
+                set(&mut query.filters, group, vec![value.to_owned()]);
+                let results = index.search(&query).expect("search");
+                assert!(results.total > 0, "{group:?} {value} matches something");
+                check(&index, &oracle, &query);
+            }
+        }
+        for escp in [true, false] {
+            let query = SearchQuery {
+                filters: Filters {
+                    escp: vec![escp],
+                    ..Filters::default()
+                },
+                ..SearchQuery::default()
+            };
             check(&index, &oracle, &query);
         }
-    }
-    for escp in [true, false] {
-        let query = SearchQuery {
-            filters: Filters {
-                escp: vec![escp],
-                ..Filters::default()
-            },
-            ..SearchQuery::default()
-        };
-        check(&index, &oracle, &query);
     }
 }
 
@@ -298,19 +300,27 @@ fn random_query(random: &mut Random) -> SearchQuery {
 #[test]
 fn random_queries_agree_with_brute_force() {
     let documents = corpus(5, 400);
-    let (index, _writer) = index_of(&documents, 4);
     let oracle = Corpus::new(&documents);
-    let mut random = Random::new(99);
-    for _ in 0..300 {
-        let query = random_query(&mut random);
-        check(&index, &oracle, &query);
+    for options in both_ways() {
+        let (index, _writer) = index_with(&documents, 4, options);
+        let mut random = Random::new(99);
+        let mut matching = 0;
+        for _ in 0..300 {
+            let query = random_query(&mut random);
+            check(&index, &oracle, &query);
+            matching += usize::from(index.search(&query).expect("search").total > 0);
+        }
+        assert!(
+            matching > 100,
+            "only {matching} of 300 queries match anything"
+        );
     }
 }
 
 #[test]
 fn facet_counts_are_disjunctive() {
     let documents = corpus(21, 300);
-    let (index, _writer) = index_of(&documents, 2);
+    let (index, _writer) = index_with(&documents, 2, oracle::with_bases());
     let oracle = Corpus::new(&documents);
     let query = SearchQuery {
         filters: Filters {
@@ -404,7 +414,7 @@ fn map_box_and_distance_order() {
     assert!(distances.windows(2).all(|pair| pair[0] <= pair[1]));
 
     let documents = corpus(3, 300);
-    let (index, _writer) = index_of(&documents, 3);
+    let (index, _writer) = index_with(&documents, 3, oracle::with_bases());
     let oracle = Corpus::new(&documents);
     for (near, bbox) in [
         ((48.0, 11.0), None),
@@ -474,69 +484,73 @@ fn upsert_replaces_and_delete_removes() {
 
 #[test]
 fn changes_across_segments_agree_with_brute_force() {
-    let mut documents = corpus(8, 300);
-    let (index, mut writer) = index_of(&documents, 3);
-    let mut random = Random::new(4);
-    // Replace a third of the profiles with new ones under the same ids and delete a tenth.
-    for document in documents.iter_mut() {
-        if random.chance(33) {
-            let mut replacement = oracle::document(&mut random, document.id);
-            replacement.revision = 2;
-            writer.upsert(&replacement).expect("upsert");
-            *document = replacement;
+    for options in both_ways() {
+        let mut documents = corpus(8, 300);
+        let (index, mut writer) = index_with(&documents, 3, options);
+        let mut random = Random::new(4);
+        // Replace a third of the profiles with new ones under the same ids and delete a tenth.
+        for document in documents.iter_mut() {
+            if random.chance(33) {
+                let mut replacement = oracle::document(&mut random, document.id);
+                replacement.revision = 2;
+                writer.upsert(&replacement).expect("upsert");
+                *document = replacement;
+            }
         }
+        writer.commit().expect("commit");
+        let deleted: Vec<i64> = documents
+            .iter()
+            .filter(|_| random.chance(10))
+            .map(|document| document.id)
+            .collect();
+        for id in &deleted {
+            writer.delete(*id);
+        }
+        writer.commit().expect("commit");
+        documents.retain(|document| !deleted.contains(&document.id));
+        assert_eq!(index.num_documents(), documents.len() as u64);
+        let oracle = Corpus::new(&documents);
+        for _ in 0..100 {
+            let query = random_query(&mut random);
+            check(&index, &oracle, &query);
+        }
+        check(&index, &oracle, &SearchQuery::default());
     }
-    writer.commit().expect("commit");
-    let deleted: Vec<i64> = documents
-        .iter()
-        .filter(|_| random.chance(10))
-        .map(|document| document.id)
-        .collect();
-    for id in &deleted {
-        writer.delete(*id);
-    }
-    writer.commit().expect("commit");
-    documents.retain(|document| !deleted.contains(&document.id));
-    assert_eq!(index.num_documents(), documents.len() as u64);
-    let oracle = Corpus::new(&documents);
-    for _ in 0..100 {
-        let query = random_query(&mut random);
-        check(&index, &oracle, &query);
-    }
-    check(&index, &oracle, &SearchQuery::default());
 }
 
 #[test]
 fn pages_are_stable_and_do_not_overlap() {
     let documents = corpus(2, 250);
-    let (index, _writer) = index_of(&documents, 3);
-    for (words, sort) in [
-        (None, Sort::Relevance),
-        (Some("hydrogen"), Sort::Relevance),
-        (Some("robotics"), Sort::Name),
-        (None, Sort::Name),
-    ] {
-        let mut query = SearchQuery {
-            text: words.map(str::to_owned),
-            sort,
-            per_page: 1_000,
-            ..SearchQuery::default()
-        };
-        let all = ids(&index, &query);
-        assert!(all.len() > 20, "{words:?} matches enough to page");
-        query.per_page = 7;
-        let mut paged = Vec::new();
-        for page in 1.. {
-            query.page = page;
-            let hits = ids(&index, &query);
-            if hits.is_empty() {
-                break;
+    for options in both_ways() {
+        let (index, _writer) = index_with(&documents, 3, options);
+        for (words, sort) in [
+            (None, Sort::Relevance),
+            (Some("hydrogen"), Sort::Relevance),
+            (Some("robotics"), Sort::Name),
+            (None, Sort::Name),
+        ] {
+            let mut query = SearchQuery {
+                text: words.map(str::to_owned),
+                sort,
+                per_page: 1_000,
+                ..SearchQuery::default()
+            };
+            let all = ids(&index, &query);
+            assert!(all.len() > 20, "{words:?} matches enough to page");
+            query.per_page = 7;
+            let mut paged = Vec::new();
+            for page in 1.. {
+                query.page = page;
+                let hits = ids(&index, &query);
+                if hits.is_empty() {
+                    break;
+                }
+                assert!(hits.len() <= 7);
+                assert_eq!(hits, ids(&index, &query), "the same page twice");
+                paged.extend(hits);
             }
-            assert!(hits.len() <= 7);
-            assert_eq!(hits, ids(&index, &query), "the same page twice");
-            paged.extend(hits);
+            assert_eq!(paged, all, "{words:?} {sort:?}");
         }
-        assert_eq!(paged, all, "{words:?} {sort:?}");
     }
 }
 
