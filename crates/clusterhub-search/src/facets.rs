@@ -1,22 +1,27 @@
 //! Per-segment facet tables in memory, built from the index's fast fields when a segment is
-//! first seen, so that counting every facet group over a result set is a tight loop over arrays.
+//! first seen, so that counting every facet group over a result set is a tight loop over small
+//! arrays.
 //!
-//! Every facet value gets a global number from one [`Interner`] shared by all segments, so one
-//! array of counters serves every segment of a search. For each segment the table keeps:
+//! Every facet value gets a global number from one [`Interner`] shared by all segments; within a
+//! segment, the values it has get *local* numbers (16 bits, dense), so a pass counts into an
+//! array of a few thousand counters that stays in the first-level cache, and adds it to the
+//! global counts once per segment. For each segment the table keeps:
 //!
-//! - the *stream*: for each document, the numbers of all its values that the main counting pass
-//!   needs (its NUTS region as written, NACE divisions, and every other group's values), one
-//!   contiguous run per document;
+//! - the *stream*: for each document, the local numbers of all its values that the main pass
+//!   counts (its NUTS region as written, its NACE divisions, and every other group's values),
+//!   one contiguous run per document;
 //! - one *column* per group with that group's values only (NACE at every level: section,
-//!   division, group, class), for the extra pass of a group whose filter is active;
-//! - the organisation id, the location (and its unit vector for distance order), and the name
-//!   order of every document, plus the documents sorted by id and by name;
+//!   division, group, class), for the extra pass of a group whose filter is active, and the
+//!   *NACE extra* column (NACE levels other than divisions), so that stream plus extra is every
+//!   column together;
+//! - the organisation id, the location (and its unit vector for distance order), the name order,
+//!   and the documents sorted by id, by name and by map cell;
 //! - *bases*: for the whole segment, and (in large segments) for every keyword and every filter
 //!   value that a sizeable share of the documents have, the set of those documents and the
-//!   counts of every facet value over them. A pass whose result is most of a base counts the few
-//!   base documents it does *not* match and subtracts them, so no pass counts more than half of
-//!   a base. Bases include deleted documents, which a pass never matches, so they stay right
-//!   across deletions and depend only on the segment.
+//!   counts of every value over them. A pass whose result is most of a base counts the few base
+//!   documents it does *not* match and subtracts them, so no pass counts more than half of a
+//!   base. Bases include deleted documents, which a pass never matches, so they stay right across
+//!   deletions and depend only on the segment.
 //!
 //! The tables are built by a tantivy [`Warmer`] when a new searcher generation opens (after a
 //! commit or a merge), and on demand if a search comes first; they are dropped with the last
@@ -24,11 +29,12 @@
 //! documents, per deletion state.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 use tantivy::index::SegmentId;
 use tantivy::query::{EnableScoring, Query};
-use tantivy::{DocId, Opstamp, Searcher, SearcherGeneration, SegmentReader, Warmer};
+use tantivy::{DocId, Opstamp, Searcher, SearcherGeneration, SegmentReader, TantivyError, Warmer};
 
 use crate::geo;
 use crate::labels;
@@ -38,31 +44,16 @@ use crate::schema::{
 };
 use crate::selection::{Bits, Selection};
 
-/// A keyword gets a base when at least this fraction of the segment's documents have it.
-const WORD_BASE_DIVISOR: DocId = 32;
-/// A filter value gets a base when at least this fraction of the segment's documents have it.
-const VALUE_BASE_DIVISOR: DocId = 64;
-
-/// A set of documents with the counts of every facet value over them.
-#[derive(Debug)]
-pub(crate) struct Base {
-    /// Always a bitmap.
-    pub(crate) docs: Selection,
-    pub(crate) counts: Vec<u32>,
-}
-
-impl Base {
-    /// The bitmap of the documents.
-    pub(crate) fn bits(&self) -> &Bits {
-        match &self.docs {
-            Selection::Dense(bits) => bits,
-            Selection::Sparse(_) => unreachable!("bases are built as bitmaps"),
-        }
-    }
-}
+/// A facet value's number within one segment.
+pub(crate) type Local = u16;
 
 /// The marker for "no value" in a single-valued column.
-pub(crate) const NO_VALUE: u32 = u32::MAX;
+const NO_VALUE: Local = Local::MAX;
+
+/// A keyword gets a base when at least this fraction of the segment's documents match it.
+const WORD_BASE_DIVISOR: DocId = 16;
+/// A filter value gets a base when at least this fraction of the segment's documents have it.
+const VALUE_BASE_DIVISOR: DocId = 32;
 
 /// Global numbers for (group, value) pairs. Numbers are never reused or removed, so a number
 /// seen in any segment table stays valid for the life of the index handle.
@@ -95,19 +86,41 @@ impl Interner {
     }
 }
 
-/// The values of one group for every document of a segment.
+/// The values of one group for every document of a segment, as local numbers.
 #[derive(Debug)]
 pub(crate) enum GroupColumn {
     /// At most one value per document ([`NO_VALUE`] for none).
-    Single(Vec<u32>),
+    Single(Vec<Local>),
     /// Any number of values: document `d` has `values[offsets[d]..offsets[d + 1]]`.
-    Multi { offsets: Vec<u32>, values: Vec<u32> },
+    Multi {
+        offsets: Vec<u32>,
+        values: Vec<Local>,
+    },
 }
 
 impl GroupColumn {
+    fn build(offsets: Vec<u32>, values: Vec<Local>) -> GroupColumn {
+        let single = offsets.windows(2).all(|pair| pair[1] - pair[0] <= 1);
+        if !single {
+            return GroupColumn::Multi { offsets, values };
+        }
+        GroupColumn::Single(
+            offsets
+                .windows(2)
+                .map(|pair| {
+                    if pair[1] > pair[0] {
+                        values[pair[0] as usize]
+                    } else {
+                        NO_VALUE
+                    }
+                })
+                .collect(),
+        )
+    }
+
     /// The values of one document.
     #[inline]
-    pub(crate) fn values(&self, doc: DocId) -> &[u32] {
+    pub(crate) fn values(&self, doc: DocId) -> &[Local] {
         match self {
             GroupColumn::Single(values) => {
                 let value = &values[doc as usize];
@@ -163,18 +176,58 @@ impl GroupColumn {
 
     fn memory_bytes(&self) -> usize {
         match self {
-            GroupColumn::Single(values) => values.len() * 4,
-            GroupColumn::Multi { offsets, values } => (offsets.len() + values.len()) * 4,
+            GroupColumn::Single(values) => values.len() * 2,
+            GroupColumn::Multi { offsets, values } => offsets.len() * 4 + values.len() * 2,
         }
     }
 }
 
+/// A set of documents with the counts of every local value over them.
+#[derive(Debug)]
+pub(crate) struct Base {
+    /// Always a bitmap.
+    pub(crate) docs: Selection,
+    pub(crate) counts: Vec<u32>,
+}
+
+impl Base {
+    /// The bitmap of the documents.
+    pub(crate) fn bits(&self) -> &Bits {
+        match &self.docs {
+            Selection::Dense(bits) => bits,
+            Selection::Sparse(_) => unreachable!("bases are built as bitmaps"),
+        }
+    }
+
+    fn memory_bytes(&self) -> usize {
+        self.bits().memory_bytes() + self.counts.len() * 4
+    }
+}
+
+/// A map cell with located documents, for distance order.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct MapCell {
+    /// The cell's documents are `by_cell[start..end]`.
+    pub(crate) start: u32,
+    pub(crate) end: u32,
+    /// The unit vector of the cell's centre.
+    pub(crate) centre: [f64; 3],
+    /// The largest angle (radians) between the centre and a point of the cell.
+    pub(crate) radius: f64,
+}
+
+/// The grid level of the map cells for distance order (5.6 × 2.8 degrees).
+const MAP_CELL_LEVEL: u32 = 6;
+
 /// The in-memory table of one segment.
 #[derive(Debug)]
 pub(crate) struct SegmentFacets {
+    /// The global number of every local number.
+    pub(crate) globals: Vec<u32>,
     stream_offsets: Vec<u32>,
-    stream: Vec<u32>,
+    stream: Vec<Local>,
     columns: Vec<GroupColumn>,
+    nace_extra: GroupColumn,
     /// The organisation id of every document.
     pub(crate) ids: Vec<i64>,
     /// (latitude, longitude) of every document; NaN where it has none.
@@ -187,6 +240,10 @@ pub(crate) struct SegmentFacets {
     pub(crate) by_name: Vec<DocId>,
     /// Documents in id order.
     pub(crate) by_id: Vec<DocId>,
+    /// Located documents grouped by map cell, then the documents without a location.
+    pub(crate) by_cell: Vec<DocId>,
+    /// The cells with documents, in `by_cell` order.
+    pub(crate) map_cells: Vec<MapCell>,
     /// Every document of the segment, deleted ones included.
     pub(crate) all: Arc<Base>,
     /// Bases of frequent keywords, by analysed term.
@@ -223,38 +280,43 @@ impl SegmentFacets {
         &self.columns[group.index()]
     }
 
+    /// How many local numbers the segment uses.
+    pub(crate) fn local_count(&self) -> usize {
+        self.globals.len()
+    }
+
     /// Bytes held by the table.
     pub(crate) fn memory_bytes(&self) -> usize {
-        (self.stream_offsets.len() + self.stream.len()) * 4
+        self.globals.len() * 4
+            + self.stream_offsets.len() * 4
+            + self.stream.len() * 2
             + self
                 .columns
                 .iter()
+                .chain([&self.nace_extra])
                 .map(GroupColumn::memory_bytes)
                 .sum::<usize>()
             + self.ids.len() * 8
             + self.locations.len() * 16
             + self.unit_vectors.len() * 24
-            + (self.name_ranks.len() + self.by_name.len() + self.by_id.len()) * 4
+            + (self.name_ranks.len() + self.by_name.len() + self.by_id.len() + self.by_cell.len())
+                * 4
             + self
                 .word_bases
                 .values()
                 .chain(self.value_bases.values())
                 .chain([&self.all])
-                .map(|base| base.bits().memory_bytes() + base.counts.len() * 4)
+                .map(|base| base.memory_bytes())
                 .sum::<usize>()
     }
 
-    /// Adds one to the counter of every value of every group of one document.
-    #[inline]
-    fn count_columns(&self, doc: DocId, counts: &mut [u32]) {
-        for column in &self.columns {
-            column.count(doc, counts);
-        }
-    }
-
-    fn base(&self, bits: Bits, number_count: usize) -> Base {
-        let mut counts = vec![0u32; number_count];
-        bits.for_each(|doc| self.count_columns(doc, &mut counts));
+    /// A base of `bits`: the counts of every value (every column) over them.
+    fn base(&self, bits: Bits) -> Base {
+        let mut counts = vec![0u32; self.local_count()];
+        bits.for_each(|doc| {
+            self.count_stream(doc, &mut counts);
+            self.nace_extra.count(doc, &mut counts);
+        });
         Base {
             docs: Selection::Dense(bits),
             counts,
@@ -265,14 +327,16 @@ impl SegmentFacets {
 /// A segment as of one deletion state: which of its documents are alive depends on it.
 type SegmentState = (SegmentId, Option<Opstamp>);
 
-/// What one term of a segment's `facets` dictionary stands for.
+/// What one term of a segment's `facets` dictionary stands for, in local numbers.
 #[derive(Debug, Default, Clone)]
 struct TermPlan {
     group: Option<FacetGroup>,
     /// Numbers the main stream counts.
-    stream: Vec<u32>,
+    stream: Vec<Local>,
     /// Numbers the group's column holds.
-    column: Vec<u32>,
+    column: Vec<Local>,
+    /// NACE numbers other than divisions.
+    extra: Vec<Local>,
 }
 
 /// The facet tables of every live segment and the shared interner; registered with the index
@@ -397,21 +461,23 @@ impl FacetCache {
     fn build(&self, reader: &SegmentReader) -> tantivy::Result<SegmentFacets> {
         let max_doc = reader.max_doc();
         let fast = reader.fast_fields();
-        let plans = self.term_plans(reader)?;
+        let (plans, globals) = self.term_plans(reader)?;
         let facet_column = fast.str(FACETS_FIELD)?;
 
         let group_count = FacetGroup::ALL.len();
-        let mut stream_offsets = Vec::with_capacity(max_doc as usize + 1);
-        let mut stream = Vec::new();
-        let mut offsets: Vec<Vec<u32>> =
-            vec![Vec::with_capacity(max_doc as usize + 1); group_count];
-        let mut values: Vec<Vec<u32>> = vec![Vec::new(); group_count];
+        let capacity = max_doc as usize + 1;
+        let mut stream_offsets = Vec::with_capacity(capacity);
+        let mut stream: Vec<Local> = Vec::new();
+        let mut offsets: Vec<Vec<u32>> = vec![Vec::with_capacity(capacity); group_count + 1];
+        let mut values: Vec<Vec<Local>> = vec![Vec::new(); group_count + 1];
         stream_offsets.push(0);
         for group_offsets in &mut offsets {
             group_offsets.push(0);
         }
-        let mut doc_stream: Vec<u32> = Vec::new();
-        let mut doc_columns: Vec<Vec<u32>> = vec![Vec::new(); group_count];
+        // The NACE extra column goes last.
+        let extra_index = group_count;
+        let mut doc_stream: Vec<Local> = Vec::new();
+        let mut doc_columns: Vec<Vec<Local>> = vec![Vec::new(); group_count + 1];
         for doc in 0..max_doc {
             doc_stream.clear();
             for column in &mut doc_columns {
@@ -423,6 +489,7 @@ impl FacetCache {
                     if let Some(group) = plan.group {
                         doc_stream.extend_from_slice(&plan.stream);
                         doc_columns[group.index()].extend_from_slice(&plan.column);
+                        doc_columns[extra_index].extend_from_slice(&plan.extra);
                     }
                 }
             }
@@ -437,29 +504,12 @@ impl FacetCache {
                 offsets[index].push(values[index].len() as u32);
             }
         }
-        let columns = offsets
+        let mut columns: Vec<GroupColumn> = offsets
             .into_iter()
             .zip(values)
-            .map(|(offsets, values)| {
-                let single = offsets.windows(2).all(|pair| pair[1] - pair[0] <= 1);
-                if single {
-                    GroupColumn::Single(
-                        offsets
-                            .windows(2)
-                            .map(|pair| {
-                                if pair[1] > pair[0] {
-                                    values[pair[0] as usize]
-                                } else {
-                                    NO_VALUE
-                                }
-                            })
-                            .collect(),
-                    )
-                } else {
-                    GroupColumn::Multi { offsets, values }
-                }
-            })
+            .map(|(offsets, values)| GroupColumn::build(offsets, values))
             .collect();
+        let nace_extra = columns.pop().unwrap_or(GroupColumn::Single(Vec::new()));
 
         let id_column = fast.i64(ID_FIELD)?;
         let ids: Vec<i64> = (0..max_doc)
@@ -498,17 +548,22 @@ impl FacetCache {
         by_name.sort_unstable_by_key(|&doc| (name_ranks[doc as usize], ids[doc as usize]));
         let mut by_id: Vec<DocId> = (0..max_doc).collect();
         by_id.sort_unstable_by_key(|&doc| ids[doc as usize]);
+        let (by_cell, map_cells) = map_cells(&locations);
 
         let mut facets = SegmentFacets {
+            globals,
             stream_offsets,
             stream,
             columns,
+            nace_extra,
             ids,
             locations,
             unit_vectors,
             name_ranks,
             by_name,
             by_id,
+            by_cell,
+            map_cells,
             all: Arc::new(Base {
                 docs: Selection::Dense(Bits::empty(0)),
                 counts: Vec::new(),
@@ -516,49 +571,50 @@ impl FacetCache {
             word_bases: HashMap::new(),
             value_bases: HashMap::new(),
         };
-        let number_count = self.interner().len();
-        facets.all = Arc::new(facets.base(Bits::full(max_doc), number_count));
+        facets.all = Arc::new(facets.base(Bits::full(max_doc)));
         if max_doc >= self.base_min_docs {
-            facets.value_bases = self.value_bases(reader, &facets, number_count)?;
-            facets.word_bases = self.word_bases(reader, &facets, number_count)?;
+            let mut wanted = self.frequent_values(reader)?;
+            let values = wanted.len();
+            wanted.extend(self.frequent_words(reader)?);
+            let mut bases = compute_bases(&facets, reader, wanted)?;
+            let words = bases.split_off(values);
+            facets.value_bases = bases.into_iter().collect();
+            let threshold = (max_doc / WORD_BASE_DIVISOR) as usize;
+            facets.word_bases = words
+                .into_iter()
+                .filter(|(_, base)| base.docs.len() >= threshold)
+                .collect();
         }
         Ok(facets)
     }
 
-    /// Bases of the filter values at least 1/[`VALUE_BASE_DIVISOR`] of the documents have.
-    fn value_bases(
+    /// The filter values at least 1/[`VALUE_BASE_DIVISOR`] of the documents have, with the
+    /// query that finds them.
+    fn frequent_values(
         &self,
         reader: &SegmentReader,
-        facets: &SegmentFacets,
-        number_count: usize,
-    ) -> tantivy::Result<HashMap<String, Arc<Base>>> {
+    ) -> tantivy::Result<Vec<(String, Box<dyn Query>)>> {
         let threshold = reader.max_doc() / VALUE_BASE_DIVISOR;
         let inverted = reader.inverted_index(self.fields.filter)?;
-        let mut frequent: Vec<String> = Vec::new();
+        let mut frequent = Vec::new();
         let mut terms = inverted.terms().stream()?;
         while terms.advance() {
             let key = terms.key();
             if terms.value().doc_freq >= threshold && !key.starts_with(b"~") {
-                frequent.push(String::from_utf8_lossy(key).into_owned());
+                let term = String::from_utf8_lossy(key).into_owned();
+                let query = crate::search::filter_union(&self.fields, [term.clone()]);
+                frequent.push((term, query));
             }
         }
-        let mut bases = HashMap::with_capacity(frequent.len());
-        for term in frequent {
-            let query = crate::search::filter_union(&self.fields, [term.clone()]);
-            let bits = matching_bits(query.as_ref(), reader)?;
-            bases.insert(term, Arc::new(facets.base(bits, number_count)));
-        }
-        Ok(bases)
+        Ok(frequent)
     }
 
-    /// Bases of the keywords at least 1/[`WORD_BASE_DIVISOR`] of the documents match (in their
-    /// texts or through the labels of their codes).
-    fn word_bases(
+    /// The keywords that may match at least 1/[`WORD_BASE_DIVISOR`] of the documents (in their
+    /// texts or through the labels of their codes), with the query that finds them.
+    fn frequent_words(
         &self,
         reader: &SegmentReader,
-        facets: &SegmentFacets,
-        number_count: usize,
-    ) -> tantivy::Result<HashMap<String, Arc<Base>>> {
+    ) -> tantivy::Result<Vec<(String, Box<dyn Query>)>> {
         let threshold = reader.max_doc() / WORD_BASE_DIVISOR;
         let mut candidates: HashSet<String> = HashSet::new();
         for field in [self.fields.names, self.fields.body] {
@@ -583,22 +639,21 @@ impl FacetCache {
         }
         let mut candidates: Vec<String> = candidates.into_iter().collect();
         candidates.sort_unstable();
-        let mut bases = HashMap::new();
-        for word in candidates {
-            let query = crate::search::term_clause(&self.fields, &word);
-            let bits = matching_bits(query.as_ref(), reader)?;
-            if bits.len() >= threshold as usize {
-                bases.insert(word, Arc::new(facets.base(bits, number_count)));
-            }
-        }
-        Ok(bases)
+        Ok(candidates
+            .into_iter()
+            .map(|word| {
+                let query = crate::search::term_clause(&self.fields, &word);
+                (word, query)
+            })
+            .collect())
     }
 
-    /// Reads the segment's `facets` dictionary and decides, for each term, which numbers it
-    /// adds to the stream and to its group's column.
-    fn term_plans(&self, reader: &SegmentReader) -> tantivy::Result<Vec<TermPlan>> {
+    /// Reads the segment's `facets` dictionary and decides, for each term, which local numbers
+    /// it adds to the stream, to its group's column and to the NACE extra column. Gives the
+    /// plans and the global number of every local number.
+    fn term_plans(&self, reader: &SegmentReader) -> tantivy::Result<(Vec<TermPlan>, Vec<u32>)> {
         let Some(column) = reader.fast_fields().str(FACETS_FIELD)? else {
-            return Ok(Vec::new());
+            return Ok((Vec::new(), Vec::new()));
         };
         let mut terms = Vec::with_capacity(column.num_terms());
         let mut stream = column.dictionary().stream()?;
@@ -609,38 +664,57 @@ impl FacetCache {
             .interner
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let plans = terms
-            .iter()
-            .map(|term| {
-                let mut characters = term.chars();
-                let tag = characters.next();
-                let separator = characters.next();
-                let group = tag.and_then(FacetGroup::from_tag);
-                let (Some(group), Some(TAG_SEPARATOR)) = (group, separator) else {
-                    return TermPlan::default();
-                };
-                let value = characters.as_str();
-                let mut plan = TermPlan {
-                    group: Some(group),
-                    ..TermPlan::default()
-                };
-                if group == FacetGroup::Nace {
-                    for code in crate::schema::nace_ancestry(value) {
-                        let number = interner.intern(group, &code);
-                        plan.column.push(number);
-                        if code.len() == 2 && code.bytes().all(|byte| byte.is_ascii_digit()) {
-                            plan.stream.push(number);
-                        }
-                    }
-                } else {
-                    let number = interner.intern(group, value);
+        let mut globals: Vec<u32> = Vec::new();
+        let mut locals: HashMap<u32, Local> = HashMap::new();
+        let mut local = |global: u32| -> tantivy::Result<Local> {
+            if let Some(&local) = locals.get(&global) {
+                return Ok(local);
+            }
+            let next = Local::try_from(globals.len())
+                .ok()
+                .filter(|next| *next != NO_VALUE)
+                .ok_or_else(|| {
+                    TantivyError::InvalidArgument(String::from(
+                        "a segment holds more than 65,534 distinct facet values",
+                    ))
+                })?;
+            globals.push(global);
+            locals.insert(global, next);
+            Ok(next)
+        };
+        let mut plans = Vec::with_capacity(terms.len());
+        for term in &terms {
+            let mut characters = term.chars();
+            let tag = characters.next();
+            let separator = characters.next();
+            let group = tag.and_then(FacetGroup::from_tag);
+            let (Some(group), Some(TAG_SEPARATOR)) = (group, separator) else {
+                plans.push(TermPlan::default());
+                continue;
+            };
+            let value = characters.as_str();
+            let mut plan = TermPlan {
+                group: Some(group),
+                ..TermPlan::default()
+            };
+            if group == FacetGroup::Nace {
+                for code in crate::schema::nace_ancestry(value) {
+                    let number = local(interner.intern(group, &code))?;
                     plan.column.push(number);
-                    plan.stream.push(number);
+                    if code.len() == 2 && code.bytes().all(|byte| byte.is_ascii_digit()) {
+                        plan.stream.push(number);
+                    } else {
+                        plan.extra.push(number);
+                    }
                 }
-                plan
-            })
-            .collect();
-        Ok(plans)
+            } else {
+                let number = local(interner.intern(group, value))?;
+                plan.column.push(number);
+                plan.stream.push(number);
+            }
+            plans.push(plan);
+        }
+        Ok((plans, globals))
     }
 
     fn retain(&self, live: &HashSet<SegmentState>) {
@@ -648,6 +722,51 @@ impl FacetCache {
         lock(&self.segments).retain(|id, _| segments.contains(id));
         lock(&self.alive).retain(|key, _| live.contains(key));
     }
+}
+
+/// Computes bases on every core: the documents each query matches and their counts.
+fn compute_bases(
+    facets: &SegmentFacets,
+    reader: &SegmentReader,
+    wanted: Vec<(String, Box<dyn Query>)>,
+) -> tantivy::Result<Vec<(String, Arc<Base>)>> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(wanted.len().max(1));
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<Arc<Base>>>> = Mutex::new(vec![None; wanted.len()]);
+    let failure: Mutex<Option<TantivyError>> = Mutex::new(None);
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                loop {
+                    let position = next.fetch_add(1, Ordering::Relaxed);
+                    let Some((_, query)) = wanted.get(position) else {
+                        break;
+                    };
+                    match matching_bits(query.as_ref(), reader) {
+                        Ok(bits) => {
+                            let base = Arc::new(facets.base(bits));
+                            lock(&results)[position] = Some(base);
+                        }
+                        Err(error) => {
+                            lock(&failure).get_or_insert(error);
+                            break;
+                        }
+                    }
+                }
+            });
+        }
+    });
+    if let Some(error) = lock(&failure).take() {
+        return Err(error);
+    }
+    let results = std::mem::take(&mut *lock(&results));
+    Ok(wanted
+        .into_iter()
+        .zip(results)
+        .filter_map(|((name, _), base)| base.map(|base| (name, base)))
+        .collect())
 }
 
 /// Every document of a segment a query matches, deleted ones included.
@@ -660,6 +779,46 @@ fn matching_bits(query: &dyn Query, reader: &SegmentReader) -> tantivy::Result<B
         }
     })?;
     Ok(bits)
+}
+
+/// The documents grouped by map cell (located ones first, cell by cell; then the others), and
+/// the cells with documents.
+fn map_cells(locations: &[(f64, f64)]) -> (Vec<DocId>, Vec<MapCell>) {
+    let bands = 1u32 << MAP_CELL_LEVEL;
+    let cell_of: Vec<u32> = locations
+        .iter()
+        .map(|&(lat, lon)| {
+            if lat.is_nan() {
+                bands * bands
+            } else {
+                let (x, y) = geo::cell(lat, lon, MAP_CELL_LEVEL);
+                x * bands + y
+            }
+        })
+        .collect();
+    let mut by_cell: Vec<DocId> = (0..locations.len() as DocId).collect();
+    by_cell.sort_by_key(|&doc| cell_of[doc as usize]);
+    let mut cells = Vec::new();
+    let mut start = 0usize;
+    while start < by_cell.len() {
+        let cell = cell_of[by_cell[start] as usize];
+        let mut end = start;
+        while end < by_cell.len() && cell_of[by_cell[end] as usize] == cell {
+            end += 1;
+        }
+        if cell < bands * bands {
+            let (centre, radius) =
+                geo::cell_centre_and_radius(cell / bands, cell % bands, MAP_CELL_LEVEL);
+            cells.push(MapCell {
+                start: start as u32,
+                end: end as u32,
+                centre,
+                radius,
+            });
+        }
+        start = end;
+    }
+    (by_cell, cells)
 }
 
 /// The cache as a tantivy warmer: tables are built when a generation opens and dropped when no

@@ -29,6 +29,41 @@ fn cell_y(lat: f64, level: u32) -> u32 {
     (position.max(0.0) as u32).min(bands - 1)
 }
 
+/// The grid cell of a location at one level, as (column, row).
+pub(crate) fn cell(lat: f64, lon: f64, level: u32) -> (u32, u32) {
+    (cell_x(lon, level), cell_y(lat, level))
+}
+
+/// The unit vector of a cell's centre, and the largest angle (radians) between the centre and
+/// any point of the cell (reached at a corner, since a cell never holds a pole inside it), with
+/// a little room for rounding.
+pub(crate) fn cell_centre_and_radius(x: u32, y: u32, level: u32) -> ([f64; 3], f64) {
+    let bands = f64::from(1u32 << level);
+    let west = f64::from(x) / bands * 360.0 - 180.0;
+    let east = f64::from(x + 1) / bands * 360.0 - 180.0;
+    let south = f64::from(y) / bands * 180.0 - 90.0;
+    let north = f64::from(y + 1) / bands * 180.0 - 90.0;
+    let centre = unit_vector((south + north) / 2.0, (west + east) / 2.0);
+    let radius = [(south, west), (south, east), (north, west), (north, east)]
+        .iter()
+        .map(|&(lat, lon)| angle(&centre, &unit_vector(lat, lon)))
+        .fold(0.0, f64::max);
+    (centre, radius + 1e-9)
+}
+
+/// The angle in radians between two unit vectors.
+pub(crate) fn angle(left: &[f64; 3], right: &[f64; 3]) -> f64 {
+    let dot = left[0] * right[0] + left[1] * right[1] + left[2] * right[2];
+    dot.clamp(-1.0, 1.0).acos()
+}
+
+/// The squared chord of an angle: the order key [`chord_squared`] gives two points that far
+/// apart.
+pub(crate) fn chord_squared_of_angle(angle: f64) -> f64 {
+    let chord = 2.0 * (angle / 2.0).sin();
+    chord * chord
+}
+
 fn cell_term(level: u32, x: u32, y: u32) -> String {
     format!("~{level}:{x}:{y}")
 }
@@ -158,6 +193,24 @@ mod tests {
                     );
                 }
             }
+        }
+    }
+
+    #[test]
+    fn cells_hold_their_points_within_the_radius() {
+        for &(lat, lon) in &[
+            (48.1, 11.6),
+            (-33.9, 151.2),
+            (64.1, -21.9),
+            (0.0, 0.0),
+            (89.0, 179.9),
+        ] {
+            let (x, y) = cell(lat, lon, 6);
+            let (centre, radius) = cell_centre_and_radius(x, y, 6);
+            let point = unit_vector(lat, lon);
+            assert!(angle(&centre, &point) <= radius, "{lat} {lon}");
+            let chord = chord_squared(&centre, &point);
+            assert!((chord - chord_squared_of_angle(angle(&centre, &point))).abs() < 1e-12);
         }
     }
 

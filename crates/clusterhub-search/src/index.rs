@@ -148,6 +148,7 @@ impl SearchIndex {
         Ok(IndexWriter {
             index: self.clone(),
             writer,
+            reload_on_commit: true,
         })
     }
 
@@ -218,6 +219,7 @@ fn settings() -> IndexSettings {
 pub struct IndexWriter {
     index: SearchIndex,
     writer: tantivy::IndexWriter<TantivyDocument>,
+    reload_on_commit: bool,
 }
 
 impl std::fmt::Debug for IndexWriter {
@@ -259,7 +261,17 @@ impl IndexWriter {
     /// Makes every change so far durable and visible to searches.
     pub fn commit(&mut self) -> Result<(), SearchError> {
         self.writer.commit()?;
-        self.index.reload()
+        if self.reload_on_commit {
+            self.index.reload()?;
+        }
+        Ok(())
+    }
+
+    /// Whether a commit makes the changes visible to the searches of this handle at once (the
+    /// default). A rebuild turns it off, so that the facet tables of intermediate segments are
+    /// never built, and reloads once at the end (or opens the index afresh).
+    pub fn set_reload_on_commit(&mut self, enabled: bool) {
+        self.reload_on_commit = enabled;
     }
 
     /// Drops every change since the last commit.
@@ -272,8 +284,12 @@ impl IndexWriter {
     /// after a rebuild so searches run on few, large segments.
     pub fn finish(self) -> Result<(), SearchError> {
         let index = self.index.clone();
+        let reload = self.reload_on_commit;
         self.writer.wait_merging_threads()?;
-        index.reload()
+        if reload {
+            index.reload()?;
+        }
+        Ok(())
     }
 
     /// Turns the merging of segments in the background on (the default) or off. A rebuild turns

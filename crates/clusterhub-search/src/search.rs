@@ -32,19 +32,16 @@ use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, TERMINATED, TantivyDocument, Term};
 
 use crate::SearchError;
-use crate::facets::{Base, FacetCache, Interner, PreparedSegment, SegmentFacets};
+use crate::facets::{Base, FacetCache, Interner, MapCell, PreparedSegment, SegmentFacets};
 use crate::geo;
 use crate::labels;
 use crate::query::{BoundingBox, FacetGroup, Hit, SearchQuery, SearchResults, Sort};
 use crate::schema::{Fields, nuts_ancestry, tagged};
-use crate::selection::Selection;
+use crate::selection::{Bits, Selection};
 use crate::text::query_terms;
 
 /// How much more a keyword counts in a name than in the body.
 const NAME_BOOST: f32 = 3.0;
-
-/// How much a keyword found only in a label of the profile's codes counts, relative to the body.
-const LABEL_BOOST: f32 = 0.25;
 
 /// The deepest hit a search may page to (page × per_page), as in Elasticsearch.
 pub const MAX_RESULT_WINDOW: usize = 10_000;
@@ -53,38 +50,31 @@ pub const MAX_RESULT_WINDOW: usize = 10_000;
 /// block-max WAND over the keyword query; below it, the few matches are scored one by one.
 const WAND_SHARE_DIVISOR: usize = 8;
 
-/// The clause of one keyword: in a name (boosted), in the body, or in a label of one of the
-/// profile's NACE codes or cluster categories. Every part is a term query, so a one-keyword
-/// search is a plain union of terms that block-max WAND can prune.
+/// The documents of one keyword: in a name, in the body, or in a label of one of the profile's
+/// NACE codes or cluster categories (used unscored, to build keyword bases).
 pub(crate) fn term_clause(fields: &Fields, term: &str) -> Box<dyn Query> {
     let mut alternatives: Vec<(Occur, Box<dyn Query>)> = vec![
         (
             Occur::Should,
-            Box::new(BoostQuery::new(
-                Box::new(TermQuery::new(
-                    Term::from_field_text(fields.names, term),
-                    IndexRecordOption::WithFreqs,
-                )),
-                NAME_BOOST,
+            Box::new(TermQuery::new(
+                Term::from_field_text(fields.names, term),
+                IndexRecordOption::Basic,
             )),
         ),
         (
             Occur::Should,
             Box::new(TermQuery::new(
                 Term::from_field_text(fields.body, term),
-                IndexRecordOption::WithFreqs,
+                IndexRecordOption::Basic,
             )),
         ),
     ];
     for label_term in labels::filter_terms_for(term) {
         alternatives.push((
             Occur::Should,
-            Box::new(BoostQuery::new(
-                Box::new(TermQuery::new(
-                    Term::from_field_text(fields.filter, label_term),
-                    IndexRecordOption::Basic,
-                )),
-                LABEL_BOOST,
+            Box::new(TermQuery::new(
+                Term::from_field_text(fields.filter, label_term),
+                IndexRecordOption::Basic,
             )),
         ));
     }
@@ -114,17 +104,36 @@ pub(crate) fn filter_union(
     Box::new(BooleanQuery::new(alternatives))
 }
 
-/// The keyword query that ranks hits: every keyword's clause must match.
+/// The keyword query that ranks hits: the sum, over the keywords, of their BM25 scores in the
+/// names (boosted) and the body. It is a plain union of term queries, so block-max WAND prunes
+/// it whatever the number of keywords. Which documents match is decided by the conditions (every
+/// keyword, in the texts or in a code label); a document that has a keyword only in a label
+/// scores nothing for it, and one with no keyword in its texts at all scores 0 and ranks last.
 fn ranking_query(fields: &Fields, terms: &[String]) -> Option<Box<dyn Query>> {
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = terms
-        .iter()
-        .map(|term| (Occur::Must, term_clause(fields, term)))
-        .collect();
-    match clauses.len() {
-        0 => None,
-        1 => clauses.pop().map(|(_, query)| query),
-        _ => Some(Box::new(BooleanQuery::new(clauses))),
+    if terms.is_empty() {
+        return None;
     }
+    let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::with_capacity(terms.len() * 2);
+    for term in terms {
+        alternatives.push((
+            Occur::Should,
+            Box::new(BoostQuery::new(
+                Box::new(TermQuery::new(
+                    Term::from_field_text(fields.names, term),
+                    IndexRecordOption::WithFreqs,
+                )),
+                NAME_BOOST,
+            )),
+        ));
+        alternatives.push((
+            Occur::Should,
+            Box::new(TermQuery::new(
+                Term::from_field_text(fields.body, term),
+                IndexRecordOption::WithFreqs,
+            )),
+        ));
+    }
+    Some(Box::new(BooleanQuery::new(alternatives)))
 }
 
 /// A document that may make it into the page.
@@ -194,6 +203,14 @@ impl TopCandidates {
         self.heap.len() >= self.limit
     }
 
+    /// The order key of the worst candidate kept, once the heap is full.
+    fn worst_key(&self) -> Option<f64> {
+        self.heap
+            .peek()
+            .filter(|_| self.is_full())
+            .map(|worst| worst.key)
+    }
+
     /// The lowest score a new candidate needs to be considered (ties included, since a tie
     /// with a smaller id wins).
     fn score_threshold(&self) -> Score {
@@ -239,40 +256,47 @@ impl<'a> Condition<'a> {
     }
 }
 
-/// The documents of a term in one field of a segment, deleted ones included.
-fn postings(
-    segment: &PreparedSegment<'_>,
-    field: Field,
-    term: &str,
-) -> tantivy::Result<Vec<DocId>> {
-    let inverted = segment.reader.inverted_index(field)?;
-    let term = Term::from_field_text(field, term);
-    let mut docs = Vec::new();
-    if let Some(mut postings) = inverted.read_postings(&term, IndexRecordOption::Basic)? {
-        let mut doc = postings.doc();
-        while doc != TERMINATED {
-            docs.push(doc);
-            doc = postings.advance();
-        }
-    }
-    Ok(docs)
-}
-
-/// The documents of a segment having any of `terms` in `field`.
+/// The documents of a segment having any of `terms` in their `field`, deleted ones included.
+/// Few documents are gathered in a list, many straight into a bitmap.
 fn union_of_terms<'t>(
     segment: &PreparedSegment<'_>,
-    field: Field,
-    terms: impl IntoIterator<Item = &'t String>,
+    terms: impl IntoIterator<Item = (Field, &'t str)>,
 ) -> tantivy::Result<Selection> {
     let max_doc = segment.reader.max_doc();
-    let mut parts = Vec::new();
-    for term in terms {
-        parts.push(Selection::from_sorted(
-            postings(segment, field, term)?,
-            max_doc,
-        ));
+    let mut found = Vec::new();
+    let mut total = 0usize;
+    for (field, term) in terms {
+        let inverted = segment.reader.inverted_index(field)?;
+        let term = Term::from_field_text(field, term);
+        if let Some(info) = inverted.get_term_info(&term)? {
+            total += info.doc_freq as usize;
+            found.push((inverted, info));
+        }
     }
-    Ok(Selection::union(parts, max_doc))
+    let postings_of = |visit: &mut dyn FnMut(DocId)| -> tantivy::Result<()> {
+        for (inverted, info) in &found {
+            let mut postings =
+                inverted.read_postings_from_terminfo(info, IndexRecordOption::Basic)?;
+            let mut doc = postings.doc();
+            while doc != TERMINATED {
+                visit(doc);
+                doc = postings.advance();
+            }
+        }
+        Ok(())
+    };
+    if total > (max_doc as usize) / 32 {
+        let mut bits = Bits::empty(max_doc);
+        postings_of(&mut |doc| bits.insert(doc))?;
+        return Ok(Selection::Dense(bits));
+    }
+    let mut docs = Vec::with_capacity(total);
+    postings_of(&mut |doc| docs.push(doc))?;
+    if found.len() > 1 {
+        docs.sort_unstable();
+        docs.dedup();
+    }
+    Ok(Selection::from_sorted(docs, max_doc))
 }
 
 /// The conditions of a search in one segment.
@@ -298,15 +322,14 @@ impl<'a> Conditions<'a> {
                 terms.push(Condition::of_base(base));
                 continue;
             }
-            let mut parts = vec![
-                Selection::from_sorted(postings(segment, fields.names, term)?, max_doc),
-                Selection::from_sorted(postings(segment, fields.body, term)?, max_doc),
-            ];
-            let labels = labels::filter_terms_for(term);
-            if !labels.is_empty() {
-                parts.push(union_of_terms(segment, fields.filter, labels)?);
-            }
-            terms.push(Condition::owned(Selection::union(parts, max_doc)));
+            let texts = [(fields.names, term.as_str()), (fields.body, term.as_str())];
+            let labels = labels::filter_terms_for(term)
+                .iter()
+                .map(|label| (fields.filter, label.as_str()));
+            terms.push(Condition::owned(union_of_terms(
+                segment,
+                texts.into_iter().chain(labels),
+            )?));
         }
         let mut groups = Vec::with_capacity(plan.groups.len());
         for (group, values) in &plan.groups {
@@ -318,21 +341,27 @@ impl<'a> Conditions<'a> {
                 groups.push((*group, Condition::of_base(base)));
                 continue;
             }
-            let mut parts = Vec::with_capacity(filter_terms.len());
+            let mut parts = Vec::with_capacity(2);
+            let mut rare = Vec::new();
             for term in &filter_terms {
                 match facets.value_bases.get(term) {
                     Some(base) => parts.push(base.docs.clone()),
-                    None => parts.push(Selection::from_sorted(
-                        postings(segment, fields.filter, term)?,
-                        max_doc,
-                    )),
+                    None => rare.push((fields.filter, term.as_str())),
                 }
+            }
+            if !rare.is_empty() {
+                parts.push(union_of_terms(segment, rare)?);
             }
             groups.push((*group, Condition::owned(Selection::union(parts, max_doc))));
         }
         let bbox = match &plan.bbox {
             Some(bbox) => {
-                let candidates = union_of_terms(segment, fields.filter, &plan.bbox_terms)?;
+                let candidates = union_of_terms(
+                    segment,
+                    plan.bbox_terms
+                        .iter()
+                        .map(|term| (fields.filter, term.as_str())),
+                )?;
                 let mut inside = Vec::with_capacity(candidates.len());
                 candidates.for_each(|doc| {
                     let (lat, lon) = facets.locations[doc as usize];
@@ -437,6 +466,15 @@ fn count(
     }
 }
 
+/// Adds a segment's counts (by local number) to the counts of the search (by global number).
+fn add_local_counts(facets: &SegmentFacets, local_counts: &[u32], counts: &mut [u32]) {
+    for (local, &count) in local_counts.iter().enumerate() {
+        if count != 0 {
+            counts[facets.globals[local] as usize] += count;
+        }
+    }
+}
+
 /// Runs a query against the searcher's segments.
 pub(crate) fn run(
     searcher: &Searcher,
@@ -525,7 +563,9 @@ pub(crate) fn run(
 
         let (matches, bases) = conditions.pass(None, max_doc);
         total += matches.len() as u64;
-        count(facets, &matches, &bases, Counted::Stream, &mut main_counts);
+        let mut local_counts = vec![0u32; facets.local_count()];
+        count(facets, &matches, &bases, Counted::Stream, &mut local_counts);
+        add_local_counts(facets, &local_counts, &mut main_counts);
         let mut top = TopCandidates::new(window);
         collect_hits(
             &mut top,
@@ -541,8 +581,16 @@ pub(crate) fn run(
 
         for (group, _) in &plan.groups {
             let (docs, bases) = conditions.pass(Some(*group), max_doc);
+            local_counts.fill(0);
+            count(
+                facets,
+                &docs,
+                &bases,
+                Counted::Group(*group),
+                &mut local_counts,
+            );
             if let Some(counts) = group_counts.get_mut(group) {
-                count(facets, &docs, &bases, Counted::Group(*group), counts);
+                add_local_counts(facets, &local_counts, counts);
             }
         }
     }
@@ -597,22 +645,39 @@ fn collect_hits(
     match (sort, ranking) {
         (Sort::Relevance, Some((weight, text_size))) => {
             if matches.len().saturating_mul(WAND_SHARE_DIVISOR) >= text_size {
+                let mut offered = 0usize;
                 weight.for_each_pruning(Score::MIN, segment.reader, &mut |doc, score| {
                     if matches.contains(doc) {
+                        offered += 1;
                         top.offer(candidate(doc, -f64::from(score), score));
                     }
                     top.score_threshold()
                 })?;
+                if !top.is_full() && offered < matches.len() {
+                    // Matches without a keyword in their texts (found through code labels only)
+                    // score 0: they come last, by id.
+                    let mut scorer = weight.scorer(segment.reader, 1.0)?;
+                    matches.for_each(|doc| {
+                        if scorer.doc() < doc {
+                            scorer.seek(doc);
+                        }
+                        if scorer.doc() != doc {
+                            top.offer(candidate(doc, 0.0, 0.0));
+                        }
+                    });
+                }
             } else {
                 let mut scorer = weight.scorer(segment.reader, 1.0)?;
                 matches.for_each(|doc| {
                     if scorer.doc() < doc {
                         scorer.seek(doc);
                     }
-                    if scorer.doc() == doc {
-                        let score = scorer.score();
-                        top.offer(candidate(doc, -f64::from(score), score));
-                    }
+                    let score = if scorer.doc() == doc {
+                        scorer.score()
+                    } else {
+                        0.0
+                    };
+                    top.offer(candidate(doc, -f64::from(score), score));
                 });
             }
         }
@@ -652,15 +717,49 @@ fn collect_hits(
             let Some(near) = near else {
                 return Ok(());
             };
-            matches.for_each(|doc| {
+            let chord = |doc: DocId| {
                 let vector = &facets.unit_vectors[doc as usize];
-                let key = if vector[0].is_nan() {
+                if vector[0].is_nan() {
                     f64::INFINITY
                 } else {
                     geo::chord_squared(near, vector)
-                };
-                top.offer(candidate(doc, key, 0.0));
-            });
+                }
+            };
+            if let Selection::Sparse(docs) = matches {
+                for &doc in docs {
+                    top.offer(candidate(doc, chord(doc), 0.0));
+                }
+                return Ok(());
+            }
+            // Many matches: visit map cells from the nearest, and stop once no point of the next
+            // cell can be nearer than the page's farthest hit.
+            let mut cells: Vec<(f64, &MapCell)> = facets
+                .map_cells
+                .iter()
+                .map(|cell| {
+                    let nearest = (geo::angle(near, &cell.centre) - cell.radius).max(0.0);
+                    (geo::chord_squared_of_angle(nearest), cell)
+                })
+                .collect();
+            cells.sort_by(|left, right| left.0.total_cmp(&right.0));
+            for (bound, cell) in cells {
+                if top.worst_key().is_some_and(|worst| bound > worst) {
+                    break;
+                }
+                for &doc in &facets.by_cell[cell.start as usize..cell.end as usize] {
+                    if matches.contains(doc) {
+                        top.offer(candidate(doc, chord(doc), 0.0));
+                    }
+                }
+            }
+            if !top.is_full() {
+                let located = facets.map_cells.last().map_or(0, |cell| cell.end as usize);
+                for &doc in &facets.by_cell[located..] {
+                    if matches.contains(doc) {
+                        top.offer(candidate(doc, f64::INFINITY, 0.0));
+                    }
+                }
+            }
         }
     }
     Ok(())
@@ -799,7 +898,7 @@ fn make_hit(
             .column(group)
             .values(candidate.doc)
             .iter()
-            .map(|&number| interner.entry(number).1.to_owned())
+            .map(|&local| interner.entry(facets.globals[local as usize]).1.to_owned())
             .collect()
     };
     let first = |group: FacetGroup| values(group).into_iter().next();
