@@ -7,12 +7,14 @@
 //! array of a few thousand counters that stays in the first-level cache, and adds it to the
 //! global counts once per segment. For each segment the table keeps:
 //!
-//! - the *stream*: for each document, the local numbers of all its values that the main pass
-//!   counts (its NUTS region as written, its NACE divisions, and every other group's values),
-//!   one contiguous run per document;
+//! - a fixed-size *record* per document (32 bytes, two per cache line) with what the main pass
+//!   counts: one number for its combination of type, staff band, members band, label, ESCP
+//!   membership and SME status (a few hundred combinations occur), one for its combination of
+//!   country and NUTS region, then its other values (NACE as divisions); a pass counts
+//!   combinations and expands them into values once at the end;
 //! - one *column* per group with that group's values only (NACE at every level: section,
 //!   division, group, class), for the extra pass of a group whose filter is active, and the
-//!   *NACE extra* column (NACE levels other than divisions), so that stream plus extra is every
+//!   *NACE extra* column (NACE levels other than divisions), so that record plus extra is every
 //!   column together;
 //! - the organisation id, the location (and its unit vector for distance order), the name order,
 //!   and the documents sorted by id, by name and by map cell;
@@ -42,7 +44,7 @@ use crate::query::FacetGroup;
 use crate::schema::{
     FACETS_FIELD, Fields, ID_FIELD, LAT_FIELD, LON_FIELD, NAME_SORT_FIELD, TAG_SEPARATOR,
 };
-use crate::selection::{Bits, Selection};
+use crate::selection::{BATCH, Bits, Selection};
 
 /// A facet value's number within one segment.
 pub(crate) type Local = u16;
@@ -55,23 +57,62 @@ const WORD_BASE_DIVISOR: DocId = 16;
 /// A filter value gets a base when at least this fraction of the segment's documents have it.
 const VALUE_BASE_DIVISOR: DocId = 32;
 
+/// One interned value.
+#[derive(Debug)]
+struct Entry {
+    group: FacetGroup,
+    value: Box<str>,
+    /// For a NUTS region, the region one level up.
+    parent: Option<u32>,
+}
+
 /// Global numbers for (group, value) pairs. Numbers are never reused or removed, so a number
-/// seen in any segment table stays valid for the life of the index handle.
-#[derive(Debug, Default)]
+/// seen in any segment table stays valid for the life of the index handle. Every NUTS region's
+/// ancestors are interned with it, so counts roll up by number.
+#[derive(Debug)]
 pub(crate) struct Interner {
-    entries: Vec<(FacetGroup, Box<str>)>,
+    entries: Vec<Entry>,
     numbers: HashMap<(FacetGroup, Box<str>), u32>,
+    /// For every group, its numbers in value order.
+    by_group: Vec<Vec<u32>>,
+}
+
+impl Default for Interner {
+    fn default() -> Self {
+        Interner {
+            entries: Vec::new(),
+            numbers: HashMap::new(),
+            by_group: vec![Vec::new(); FacetGroup::ALL.len()],
+        }
+    }
 }
 
 impl Interner {
     fn intern(&mut self, group: FacetGroup, value: &str) -> u32 {
-        if let Some(&number) = self.numbers.get(&(group, Box::from(value))) {
+        if let Some(number) = self.lookup(group, value) {
             return number;
         }
         let number = self.entries.len() as u32;
-        self.entries.push((group, Box::from(value)));
+        self.entries.push(Entry {
+            group,
+            value: Box::from(value),
+            parent: None,
+        });
         self.numbers.insert((group, Box::from(value)), number);
+        let entries = &self.entries;
+        let list = &mut self.by_group[group.index()];
+        let position = list.partition_point(|&other| &*entries[other as usize].value < value);
+        list.insert(position, number);
+        if group == FacetGroup::Nuts && value.len() > 2 && value.is_char_boundary(value.len() - 1) {
+            let parent = self.intern(group, &value[..value.len() - 1]);
+            self.entries[number as usize].parent = Some(parent);
+        }
         number
+    }
+
+    /// The number of a value, if it has one.
+    pub(crate) fn lookup(&self, group: FacetGroup, value: &str) -> Option<u32> {
+        self.numbers.get(&(group, Box::from(value))).copied()
     }
 
     /// How many numbers are given out.
@@ -81,8 +122,18 @@ impl Interner {
 
     /// The group and value of a number.
     pub(crate) fn entry(&self, number: u32) -> (FacetGroup, &str) {
-        let (group, value) = &self.entries[number as usize];
-        (*group, value)
+        let entry = &self.entries[number as usize];
+        (entry.group, &entry.value)
+    }
+
+    /// The NUTS region one level above a NUTS region's number.
+    pub(crate) fn parent(&self, number: u32) -> Option<u32> {
+        self.entries[number as usize].parent
+    }
+
+    /// The numbers of a group, in value order.
+    pub(crate) fn numbers_of(&self, group: FacetGroup) -> &[u32] {
+        &self.by_group[group.index()]
     }
 }
 
@@ -155,25 +206,6 @@ impl GroupColumn {
         }
     }
 
-    /// Takes one from the counter of every value of one document (which was counted before).
-    #[inline]
-    pub(crate) fn uncount(&self, doc: DocId, counts: &mut [u32]) {
-        match self {
-            GroupColumn::Single(values) => {
-                let value = values[doc as usize];
-                if value != NO_VALUE {
-                    counts[value as usize] -= 1;
-                }
-            }
-            GroupColumn::Multi { offsets, values } => {
-                let range = offsets[doc as usize] as usize..offsets[doc as usize + 1] as usize;
-                for &value in &values[range] {
-                    counts[value as usize] -= 1;
-                }
-            }
-        }
-    }
-
     fn memory_bytes(&self) -> usize {
         match self {
             GroupColumn::Single(values) => values.len() * 2,
@@ -191,6 +223,25 @@ pub(crate) struct Base {
 }
 
 impl Base {
+    /// The base of the union of bases, if no document is in two of them (then the union's
+    /// counts are the sums of theirs); `None` if they overlap.
+    pub(crate) fn sum_of_disjoint(parts: &[&Base], max_doc: DocId) -> Option<Base> {
+        let mut bits = Bits::empty(max_doc);
+        let mut counts = vec![0u32; parts.first().map_or(0, |part| part.counts.len())];
+        let mut members = 0;
+        for part in parts {
+            bits.union_with(part.bits());
+            members += part.docs.len();
+            for (count, part) in counts.iter_mut().zip(&part.counts) {
+                *count += part;
+            }
+        }
+        (bits.len() == members).then_some(Base {
+            docs: Selection::Dense(bits),
+            counts,
+        })
+    }
+
     /// The bitmap of the documents.
     pub(crate) fn bits(&self) -> &Bits {
         match &self.docs {
@@ -216,16 +267,44 @@ pub(crate) struct MapCell {
     pub(crate) radius: f64,
 }
 
-/// The grid level of the map cells for distance order (5.6 × 2.8 degrees).
-const MAP_CELL_LEVEL: u32 = 6;
+/// Local numbers per document record: 32 bytes, two records per cache line.
+const RECORD_SLOTS: usize = 16;
+
+/// What the main pass counts for one document: its combination of single values of the groups
+/// in [`COMBINED_A`], its combination for [`COMBINED_B`], then its other values (NACE as
+/// divisions); empty slots name their slot's sink counter.
+type Record = [Local; RECORD_SLOTS];
+
+/// Single-valued groups counted as one combination (a few hundred occur): one counter per
+/// document instead of six.
+const COMBINED_A: [FacetGroup; 6] = [
+    FacetGroup::Kind,
+    FacetGroup::Staff,
+    FacetGroup::Members,
+    FacetGroup::Label,
+    FacetGroup::Escp,
+    FacetGroup::Sme,
+];
+
+/// The country and the NUTS region, counted as one combination (about as many as regions).
+const COMBINED_B: [FacetGroup; 2] = [FacetGroup::Country, FacetGroup::Nuts];
+
+/// The grid level of the map cells for distance order (1.4 × 0.7 degrees).
+const MAP_CELL_LEVEL: u32 = 8;
 
 /// The in-memory table of one segment.
 #[derive(Debug)]
 pub(crate) struct SegmentFacets {
-    /// The global number of every local number.
+    /// The global number of every local value number (`0..globals.len()`).
     pub(crate) globals: Vec<u32>,
-    stream_offsets: Vec<u32>,
-    stream: Vec<Local>,
+    /// Local numbers from `globals.len()` on stand for combinations of single values: the
+    /// values of combination `c` are `combination_values[combination_offsets[c]..][..]`.
+    combination_offsets: Vec<u32>,
+    combination_values: Vec<Local>,
+    /// One fixed-size record per document: what the main pass counts.
+    records: Vec<Record>,
+    /// Values that did not fit in their document's record, if any did not.
+    overflow: Option<Overflow>,
     columns: Vec<GroupColumn>,
     nace_extra: GroupColumn,
     /// The organisation id of every document.
@@ -242,6 +321,9 @@ pub(crate) struct SegmentFacets {
     pub(crate) by_id: Vec<DocId>,
     /// Located documents grouped by map cell, then the documents without a location.
     pub(crate) by_cell: Vec<DocId>,
+    /// The unit vectors of `by_cell`'s documents, in the same order, so that a walk through a
+    /// cell reads memory in sequence.
+    pub(crate) cell_vectors: Vec<[f64; 3]>,
     /// The cells with documents, in `by_cell` order.
     pub(crate) map_cells: Vec<MapCell>,
     /// Every document of the segment, deleted ones included.
@@ -253,24 +335,54 @@ pub(crate) struct SegmentFacets {
 }
 
 impl SegmentFacets {
-    /// Adds one to the counter of every value the main pass counts for one document.
-    #[inline]
-    pub(crate) fn count_stream(&self, doc: DocId, counts: &mut [u32]) {
-        let range = self.stream_offsets[doc as usize] as usize
-            ..self.stream_offsets[doc as usize + 1] as usize;
-        for &value in &self.stream[range] {
-            counts[value as usize] += 1;
+    /// Counts the records of a batch of documents into `counters` (the counter space of
+    /// [`SegmentFacets::counter_count`]; [`SegmentFacets::expand`] then turns combinations into
+    /// values). The batch's records are first copied side by side — independent loads from all
+    /// over the table, which the processor overlaps instead of waiting for each — then counted
+    /// from the copy.
+    pub(crate) fn count_records(&self, batch: &[DocId], counters: &mut [u32]) {
+        let mut copies: [Record; BATCH] = [[0; RECORD_SLOTS]; BATCH];
+        for (copy, &doc) in copies.iter_mut().zip(batch) {
+            *copy = self.records[doc as usize];
+        }
+        for copy in copies.iter().take(batch.len()) {
+            for &slot in copy {
+                counters[slot as usize] += 1;
+            }
+        }
+        if let Some(overflow) = &self.overflow {
+            for &doc in batch {
+                for &value in overflow.values(doc) {
+                    counters[value as usize] += 1;
+                }
+            }
         }
     }
 
-    /// Takes one from the counter of every value the main pass counts for one document (which
-    /// was counted before).
-    #[inline]
-    pub(crate) fn uncount_stream(&self, doc: DocId, counts: &mut [u32]) {
-        let range = self.stream_offsets[doc as usize] as usize
-            ..self.stream_offsets[doc as usize + 1] as usize;
-        for &value in &self.stream[range] {
-            counts[value as usize] -= 1;
+    /// How many counters a main-pass count needs: values, combinations, and one sink per record
+    /// slot for empty slots (one per slot, so that empty slots of consecutive documents do not
+    /// all wait on the same counter).
+    pub(crate) fn counter_count(&self) -> usize {
+        self.globals.len() + self.combination_count() + RECORD_SLOTS
+    }
+
+    fn combination_count(&self) -> usize {
+        self.combination_offsets.len().saturating_sub(1)
+    }
+
+    /// Adds the counts of the combinations to the counts of their values.
+    pub(crate) fn expand(&self, counters: &mut [u32]) {
+        let first = self.globals.len();
+        for combination in 0..self.combination_count() {
+            let count = counters[first + combination];
+            if count == 0 {
+                continue;
+            }
+            let values = &self.combination_values[self.combination_offsets[combination] as usize
+                ..self.combination_offsets[combination + 1] as usize];
+            for &value in values {
+                counters[value as usize] += count;
+            }
         }
     }
 
@@ -280,7 +392,7 @@ impl SegmentFacets {
         &self.columns[group.index()]
     }
 
-    /// How many local numbers the segment uses.
+    /// How many local value numbers the segment uses.
     pub(crate) fn local_count(&self) -> usize {
         self.globals.len()
     }
@@ -288,8 +400,10 @@ impl SegmentFacets {
     /// Bytes held by the table.
     pub(crate) fn memory_bytes(&self) -> usize {
         self.globals.len() * 4
-            + self.stream_offsets.len() * 4
-            + self.stream.len() * 2
+            + self.combination_offsets.len() * 4
+            + self.combination_values.len() * 2
+            + self.records.len() * std::mem::size_of::<Record>()
+            + self.overflow.as_ref().map_or(0, Overflow::memory_bytes)
             + self
                 .columns
                 .iter()
@@ -301,6 +415,7 @@ impl SegmentFacets {
             + self.unit_vectors.len() * 24
             + (self.name_ranks.len() + self.by_name.len() + self.by_id.len() + self.by_cell.len())
                 * 4
+            + self.cell_vectors.len() * 24
             + self
                 .word_bases
                 .values()
@@ -312,14 +427,22 @@ impl SegmentFacets {
 
     /// A base of `bits`: the counts of every value (every column) over them.
     fn base(&self, bits: Bits) -> Base {
-        let mut counts = vec![0u32; self.local_count()];
-        bits.for_each(|doc| {
-            self.count_stream(doc, &mut counts);
-            self.nace_extra.count(doc, &mut counts);
+        let mut counters = vec![0u32; self.counter_count()];
+        let docs = Selection::Dense(bits);
+        docs.for_each_batch(|batch| {
+            self.count_records(batch, &mut counters);
+            for &doc in batch {
+                self.nace_extra.count(doc, &mut counters);
+            }
         });
+        let Selection::Dense(bits) = docs else {
+            unreachable!("the set was made a bitmap above")
+        };
+        self.expand(&mut counters);
+        counters.truncate(self.local_count());
         Base {
             docs: Selection::Dense(bits),
-            counts,
+            counts: counters,
         }
     }
 }
@@ -466,20 +589,18 @@ impl FacetCache {
 
         let group_count = FacetGroup::ALL.len();
         let capacity = max_doc as usize + 1;
-        let mut stream_offsets = Vec::with_capacity(capacity);
-        let mut stream: Vec<Local> = Vec::new();
         let mut offsets: Vec<Vec<u32>> = vec![Vec::with_capacity(capacity); group_count + 1];
         let mut values: Vec<Vec<Local>> = vec![Vec::new(); group_count + 1];
-        stream_offsets.push(0);
         for group_offsets in &mut offsets {
             group_offsets.push(0);
         }
         // The NACE extra column goes last.
         let extra_index = group_count;
-        let mut doc_stream: Vec<Local> = Vec::new();
         let mut doc_columns: Vec<Vec<Local>> = vec![Vec::new(); group_count + 1];
+        let mut nace_divisions: Vec<Vec<Local>> = Vec::with_capacity(max_doc as usize);
+        let mut doc_divisions: Vec<Local> = Vec::new();
         for doc in 0..max_doc {
-            doc_stream.clear();
+            doc_divisions.clear();
             for column in &mut doc_columns {
                 column.clear();
             }
@@ -487,16 +608,17 @@ impl FacetCache {
                 for ordinal in facet_column.term_ords(doc) {
                     let plan = &plans[ordinal as usize];
                     if let Some(group) = plan.group {
-                        doc_stream.extend_from_slice(&plan.stream);
+                        if group == FacetGroup::Nace {
+                            doc_divisions.extend_from_slice(&plan.stream);
+                        }
                         doc_columns[group.index()].extend_from_slice(&plan.column);
                         doc_columns[extra_index].extend_from_slice(&plan.extra);
                     }
                 }
             }
-            doc_stream.sort_unstable();
-            doc_stream.dedup();
-            stream.extend_from_slice(&doc_stream);
-            stream_offsets.push(stream.len() as u32);
+            doc_divisions.sort_unstable();
+            doc_divisions.dedup();
+            nace_divisions.push(doc_divisions.clone());
             for (index, column) in doc_columns.iter_mut().enumerate() {
                 column.sort_unstable();
                 column.dedup();
@@ -510,6 +632,8 @@ impl FacetCache {
             .map(|(offsets, values)| GroupColumn::build(offsets, values))
             .collect();
         let nace_extra = columns.pop().unwrap_or(GroupColumn::Single(Vec::new()));
+        let records = Records::build(&columns, &nace_divisions, globals.len())?;
+        drop(nace_divisions);
 
         let id_column = fast.i64(ID_FIELD)?;
         let ids: Vec<i64> = (0..max_doc)
@@ -523,7 +647,7 @@ impl FacetCache {
                 _ => (f64::NAN, f64::NAN),
             })
             .collect();
-        let unit_vectors = locations
+        let unit_vectors: Vec<[f64; 3]> = locations
             .iter()
             .map(|&(lat, lon)| {
                 if lat.is_nan() {
@@ -549,11 +673,17 @@ impl FacetCache {
         let mut by_id: Vec<DocId> = (0..max_doc).collect();
         by_id.sort_unstable_by_key(|&doc| ids[doc as usize]);
         let (by_cell, map_cells) = map_cells(&locations);
+        let cell_vectors = by_cell
+            .iter()
+            .map(|&doc| unit_vectors[doc as usize])
+            .collect();
 
         let mut facets = SegmentFacets {
             globals,
-            stream_offsets,
-            stream,
+            combination_offsets: records.combination_offsets,
+            combination_values: records.combination_values,
+            records: records.records,
+            overflow: records.overflow,
             columns,
             nace_extra,
             ids,
@@ -563,6 +693,7 @@ impl FacetCache {
             by_name,
             by_id,
             by_cell,
+            cell_vectors,
             map_cells,
             all: Arc::new(Base {
                 docs: Selection::Dense(Bits::empty(0)),
@@ -721,6 +852,172 @@ impl FacetCache {
         let segments: HashSet<SegmentId> = live.iter().map(|(id, _)| *id).collect();
         lock(&self.segments).retain(|id, _| segments.contains(id));
         lock(&self.alive).retain(|key, _| live.contains(key));
+    }
+}
+
+/// The main-pass records of a segment and what they need.
+struct Records {
+    combination_offsets: Vec<u32>,
+    combination_values: Vec<Local>,
+    records: Vec<Record>,
+    overflow: Option<Overflow>,
+}
+
+/// The values some documents have beyond their record's room: a bitmap of those documents with
+/// a running count per word (so a document's rank is two lookups), and their values by rank.
+#[derive(Debug)]
+pub(crate) struct Overflow {
+    docs: Bits,
+    /// How many overflowing documents come before each word of `docs`.
+    ranks_before: Vec<u32>,
+    offsets: Vec<u32>,
+    values: Vec<Local>,
+}
+
+impl Overflow {
+    fn build(overflowing: Vec<(DocId, Vec<Local>)>, max_doc: DocId) -> Overflow {
+        let mut docs = Bits::empty(max_doc);
+        let mut offsets = vec![0u32];
+        let mut values = Vec::new();
+        for (doc, extra) in &overflowing {
+            docs.insert(*doc);
+            values.extend_from_slice(extra);
+            offsets.push(values.len() as u32);
+        }
+        let mut ranks_before = Vec::with_capacity(docs.words().len());
+        let mut running = 0u32;
+        for word in docs.words() {
+            ranks_before.push(running);
+            running += word.count_ones();
+        }
+        Overflow {
+            docs,
+            ranks_before,
+            offsets,
+            values,
+        }
+    }
+
+    /// The extra values of a document (none for most).
+    #[inline]
+    fn values(&self, doc: DocId) -> &[Local] {
+        if !self.docs.contains(doc) {
+            return &[];
+        }
+        let word = doc as usize / 64;
+        let below = self.docs.words()[word] & ((1u64 << (doc % 64)) - 1);
+        let rank = (self.ranks_before[word] + below.count_ones()) as usize;
+        &self.values[self.offsets[rank] as usize..self.offsets[rank + 1] as usize]
+    }
+
+    fn memory_bytes(&self) -> usize {
+        self.docs.memory_bytes()
+            + (self.ranks_before.len() + self.offsets.len()) * 4
+            + self.values.len() * 2
+    }
+}
+
+impl Records {
+    /// Lays out one record per document from the group columns (a combined group whose column
+    /// holds several values for some document is left out of its combination and counted value
+    /// by value) and the NACE divisions.
+    fn build(
+        columns: &[GroupColumn],
+        nace_divisions: &[Vec<Local>],
+        value_count: usize,
+    ) -> tantivy::Result<Records> {
+        let max_doc = nace_divisions.len();
+        let single = |group: FacetGroup| matches!(columns[group.index()], GroupColumn::Single(_));
+        let combined_a: Vec<FacetGroup> = COMBINED_A
+            .into_iter()
+            .filter(|group| single(*group))
+            .collect();
+        let combined_b: Vec<FacetGroup> = COMBINED_B
+            .into_iter()
+            .filter(|group| single(*group))
+            .collect();
+        let combined: Vec<FacetGroup> = combined_a.iter().chain(&combined_b).copied().collect();
+        let counted_one_by_one: Vec<FacetGroup> = FacetGroup::ALL
+            .into_iter()
+            .filter(|group| *group != FacetGroup::Nace && !combined.contains(group))
+            .collect();
+
+        let mut combinations: HashMap<Vec<Local>, Local> = HashMap::new();
+        let mut combination_offsets: Vec<u32> = vec![0];
+        let mut combination_values: Vec<Local> = Vec::new();
+        let combination_limit = usize::from(NO_VALUE) - RECORD_SLOTS;
+        let mut combination_of = |values: Vec<Local>| -> tantivy::Result<Local> {
+            if let Some(&local) = combinations.get(&values) {
+                return Ok(local);
+            }
+            let number = value_count + combination_offsets.len() - 1;
+            if number >= combination_limit {
+                return Err(TantivyError::InvalidArgument(String::from(
+                    "a segment holds too many distinct facet values and combinations",
+                )));
+            }
+            let local = number as Local;
+            combination_values.extend(values.iter().copied().filter(|value| *value != NO_VALUE));
+            combination_offsets.push(combination_values.len() as u32);
+            combinations.insert(values, local);
+            Ok(local)
+        };
+
+        let mut records: Vec<Record> = Vec::with_capacity(max_doc);
+        let mut filled: Vec<u8> = Vec::with_capacity(max_doc);
+        let mut overflowing: Vec<(DocId, Vec<Local>)> = Vec::new();
+        let mut others: Vec<Local> = Vec::new();
+        let single_value = |group: FacetGroup, doc: DocId| -> Local {
+            columns[group.index()]
+                .values(doc)
+                .first()
+                .copied()
+                .unwrap_or(NO_VALUE)
+        };
+        for doc in 0..max_doc as DocId {
+            let mut record: Record = [0; RECORD_SLOTS];
+            let mut used = 0;
+            for groups in [&combined_a, &combined_b] {
+                if !groups.is_empty() {
+                    let values = groups
+                        .iter()
+                        .map(|group| single_value(*group, doc))
+                        .collect();
+                    record[used] = combination_of(values)?;
+                    used += 1;
+                }
+            }
+            others.clear();
+            for group in &counted_one_by_one {
+                others.extend_from_slice(columns[group.index()].values(doc));
+            }
+            others.extend_from_slice(&nace_divisions[doc as usize]);
+            let room = RECORD_SLOTS - used;
+            for (slot, value) in others.iter().take(room).enumerate() {
+                record[used + slot] = *value;
+            }
+            if others.len() > room {
+                overflowing.push((doc, others[room..].to_vec()));
+            }
+            records.push(record);
+            filled.push((used + others.len().min(room)) as u8);
+        }
+        // Every empty slot names its own sink counter, after values and combinations (whose
+        // number is known only now).
+        let first_sink = value_count + combination_offsets.len() - 1;
+        for (record, &used) in records.iter_mut().zip(&filled) {
+            for (slot, entry) in record.iter_mut().enumerate().skip(usize::from(used)) {
+                *entry = (first_sink + slot) as Local;
+            }
+        }
+        let overflow =
+            (!overflowing.is_empty()).then(|| Overflow::build(overflowing, max_doc as DocId));
+        Ok(Records {
+            combination_offsets,
+            combination_values,
+            records,
+            overflow,
+        })
     }
 }
 

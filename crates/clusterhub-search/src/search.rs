@@ -23,9 +23,8 @@
 //!
 //! Ties in every order are broken by the organisation id, so pages are stable.
 
-use std::borrow::Cow;
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap};
+use std::collections::{BTreeMap, BinaryHeap, HashMap};
 
 use tantivy::query::{BooleanQuery, BoostQuery, EnableScoring, Occur, Query, TermQuery, Weight};
 use tantivy::schema::{Field, IndexRecordOption, Value};
@@ -36,7 +35,7 @@ use crate::facets::{Base, FacetCache, Interner, MapCell, PreparedSegment, Segmen
 use crate::geo;
 use crate::labels;
 use crate::query::{BoundingBox, FacetGroup, Hit, SearchQuery, SearchResults, Sort};
-use crate::schema::{Fields, nuts_ancestry, tagged};
+use crate::schema::{Fields, tagged};
 use crate::selection::{Bits, Selection};
 use crate::text::query_terms;
 
@@ -235,23 +234,30 @@ struct Plan {
 
 /// One condition of a search in one segment: its documents, and the base they are exactly,
 /// if there is one.
-struct Condition<'a> {
-    docs: Cow<'a, Selection>,
-    base: Option<&'a Base>,
+enum Condition<'a> {
+    /// Documents without counts.
+    Set(Selection),
+    /// A keyword or value with a ready base.
+    Base(&'a Base),
+    /// Several values of a group, each with a base, that no document has two of (the values of
+    /// a single-valued group, say): the counts of their union are the sums of theirs.
+    Sum(Base),
 }
 
-impl<'a> Condition<'a> {
-    fn owned(docs: Selection) -> Self {
-        Condition {
-            docs: Cow::Owned(docs),
-            base: None,
+impl Condition<'_> {
+    fn docs(&self) -> &Selection {
+        match self {
+            Condition::Set(docs) => docs,
+            Condition::Base(base) => &base.docs,
+            Condition::Sum(base) => &base.docs,
         }
     }
 
-    fn of_base(base: &'a Base) -> Self {
-        Condition {
-            docs: Cow::Borrowed(&base.docs),
-            base: Some(base),
+    fn base(&self) -> Option<&Base> {
+        match self {
+            Condition::Set(_) => None,
+            Condition::Base(base) => Some(base),
+            Condition::Sum(base) => Some(base),
         }
     }
 }
@@ -319,14 +325,14 @@ impl<'a> Conditions<'a> {
         let mut terms = Vec::with_capacity(plan.terms.len());
         for term in &plan.terms {
             if let Some(base) = facets.word_bases.get(term) {
-                terms.push(Condition::of_base(base));
+                terms.push(Condition::Base(base));
                 continue;
             }
             let texts = [(fields.names, term.as_str()), (fields.body, term.as_str())];
             let labels = labels::filter_terms_for(term)
                 .iter()
                 .map(|label| (fields.filter, label.as_str()));
-            terms.push(Condition::owned(union_of_terms(
+            terms.push(Condition::Set(union_of_terms(
                 segment,
                 texts.into_iter().chain(labels),
             )?));
@@ -338,7 +344,17 @@ impl<'a> Conditions<'a> {
             if let [only] = filter_terms.as_slice()
                 && let Some(base) = facets.value_bases.get(only)
             {
-                groups.push((*group, Condition::of_base(base)));
+                groups.push((*group, Condition::Base(base)));
+                continue;
+            }
+            let bases: Vec<&Base> = filter_terms
+                .iter()
+                .filter_map(|term| facets.value_bases.get(term).map(|base| &**base))
+                .collect();
+            if bases.len() == filter_terms.len()
+                && let Some(sum) = Base::sum_of_disjoint(&bases, max_doc)
+            {
+                groups.push((*group, Condition::Sum(sum)));
                 continue;
             }
             let mut parts = Vec::with_capacity(2);
@@ -352,7 +368,7 @@ impl<'a> Conditions<'a> {
             if !rare.is_empty() {
                 parts.push(union_of_terms(segment, rare)?);
             }
-            groups.push((*group, Condition::owned(Selection::union(parts, max_doc))));
+            groups.push((*group, Condition::Set(Selection::union(parts, max_doc))));
         }
         let bbox = match &plan.bbox {
             Some(bbox) => {
@@ -369,7 +385,7 @@ impl<'a> Conditions<'a> {
                         inside.push(doc);
                     }
                 });
-                Some(Condition::owned(Selection::from_sorted(inside, max_doc)))
+                Some(Condition::Set(Selection::from_sorted(inside, max_doc)))
             }
             None => None,
         };
@@ -384,21 +400,21 @@ impl<'a> Conditions<'a> {
 
     /// The documents matching every condition but the filter of `except`, and the bases they
     /// are known to lie in.
-    fn pass(&self, except: Option<FacetGroup>, max_doc: DocId) -> (Selection, Vec<&'a Base>) {
+    fn pass(&self, except: Option<FacetGroup>, max_doc: DocId) -> (Selection, Vec<&Base>) {
         let mut sets: Vec<&Selection> = Vec::new();
-        let mut bases: Vec<&'a Base> = vec![self.all];
+        let mut bases: Vec<&Base> = vec![self.all];
         for condition in &self.terms {
-            sets.push(&condition.docs);
-            bases.extend(condition.base);
+            sets.push(condition.docs());
+            bases.extend(condition.base());
         }
         for (group, condition) in &self.groups {
             if Some(*group) != except {
-                sets.push(&condition.docs);
-                bases.extend(condition.base);
+                sets.push(condition.docs());
+                bases.extend(condition.base());
             }
         }
         if let Some(condition) = &self.bbox {
-            sets.push(&condition.docs);
+            sets.push(condition.docs());
         }
         if let Some(alive) = self.alive {
             sets.push(alive);
@@ -410,7 +426,7 @@ impl<'a> Conditions<'a> {
     fn text_size(&self) -> usize {
         self.terms
             .iter()
-            .map(|condition| condition.docs.len())
+            .map(|condition| condition.docs().len())
             .min()
             .unwrap_or(usize::MAX)
     }
@@ -425,8 +441,8 @@ enum Counted {
     Group(FacetGroup),
 }
 
-/// Adds the facet values of `docs` to `counts`: directly, or from the base that spares the most
-/// work, minus the base documents that `docs` leaves out.
+/// Adds the facet values of `docs` to `counts` (by local value number): directly, or from the
+/// base that spares the most work, minus the base documents that `docs` leaves out.
 fn count(
     facets: &SegmentFacets,
     docs: &Selection,
@@ -438,31 +454,43 @@ fn count(
     let cheapest = bases
         .iter()
         .map(|base| (base.docs.len().saturating_sub(direct), *base))
-        .min_by_key(|(work, _)| *work);
-    match cheapest {
-        Some((work, base)) if work < direct => {
-            for (count, total) in counts.iter_mut().zip(&base.counts) {
-                *count += total;
+        .min_by_key(|(work, _)| *work)
+        .filter(|(work, _)| *work < direct)
+        .map(|(_, base)| base);
+    let mut counters = match counted {
+        Counted::Stream => {
+            let mut counters = vec![0u32; facets.counter_count()];
+            let visit = |batch: &[DocId]| facets.count_records(batch, &mut counters);
+            match cheapest {
+                Some(base) => docs.for_each_batch_missing_from(base.bits(), visit),
+                None => docs.for_each_batch(visit),
             }
-            match counted {
-                Counted::Stream => {
-                    docs.for_each_missing_from(base.bits(), |doc| {
-                        facets.uncount_stream(doc, counts);
-                    });
-                }
-                Counted::Group(group) => {
-                    let column = facets.column(group);
-                    docs.for_each_missing_from(base.bits(), |doc| column.uncount(doc, counts));
-                }
+            facets.expand(&mut counters);
+            counters
+        }
+        Counted::Group(group) => {
+            let column = facets.column(group);
+            let mut counters = vec![0u32; facets.local_count()];
+            let mut visit = |doc: DocId| column.count(doc, &mut counters);
+            match cheapest {
+                Some(base) => docs.for_each_missing_from(base.bits(), &mut visit),
+                None => docs.for_each(&mut visit),
+            }
+            counters
+        }
+    };
+    counters.truncate(counts.len());
+    match cheapest {
+        Some(base) => {
+            for ((count, total), counted) in counts.iter_mut().zip(&base.counts).zip(&counters) {
+                *count += total - counted;
             }
         }
-        _ => match counted {
-            Counted::Stream => docs.for_each(|doc| facets.count_stream(doc, counts)),
-            Counted::Group(group) => {
-                let column = facets.column(group);
-                docs.for_each(|doc| column.count(doc, counts));
+        None => {
+            for (count, counted) in counts.iter_mut().zip(&counters) {
+                *count += counted;
             }
-        },
+        }
     }
 }
 
@@ -559,12 +587,23 @@ pub(crate) fn run(
     for segment in &segments {
         let facets: &SegmentFacets = &segment.facets;
         let max_doc = segment.reader.max_doc();
+        let trace = std::env::var("CH_TRACE").is_ok();
+        let t0 = std::time::Instant::now();
         let conditions = Conditions::new(&plan, fields, segment)?;
-
+        let t1 = t0.elapsed();
         let (matches, bases) = conditions.pass(None, max_doc);
+        let t2 = t0.elapsed();
         total += matches.len() as u64;
         let mut local_counts = vec![0u32; facets.local_count()];
         count(facets, &matches, &bases, Counted::Stream, &mut local_counts);
+        let t3 = t0.elapsed();
+        if trace {
+            eprintln!(
+                "conditions {t1:?} pass {t2:?} count {t3:?} matches {} bases {:?}",
+                matches.len(),
+                bases.iter().map(|b| b.docs.len()).collect::<Vec<_>>()
+            );
+        }
         add_local_counts(facets, &local_counts, &mut main_counts);
         let mut top = TopCandidates::new(window);
         collect_hits(
@@ -577,6 +616,9 @@ pub(crate) fn run(
                 .map(|weight| (weight, conditions.text_size())),
             near_vector.as_ref(),
         )?;
+        if trace {
+            eprintln!("hits {:?}", t0.elapsed());
+        }
         tops.push(top);
 
         for (group, _) in &plan.groups {
@@ -746,9 +788,13 @@ fn collect_hits(
                 if top.worst_key().is_some_and(|worst| bound > worst) {
                     break;
                 }
-                for &doc in &facets.by_cell[cell.start as usize..cell.end as usize] {
+                let range = cell.start as usize..cell.end as usize;
+                for (&doc, vector) in facets.by_cell[range.clone()]
+                    .iter()
+                    .zip(&facets.cell_vectors[range])
+                {
                     if matches.contains(doc) {
-                        top.offer(candidate(doc, chord(doc), 0.0));
+                        top.offer(candidate(doc, geo::chord_squared(near, vector), 0.0));
                     }
                 }
             }
@@ -802,75 +848,85 @@ fn merge_candidates(
 }
 
 /// The facet counts of the answer, with the NUTS and NACE trimming described on
-/// [`SearchResults::facets`] and every selected value present.
+/// [`SearchResults::facets`] and every selected value present. Works by number: NUTS counts
+/// roll up along the interned parents, and every group's values are visited in value order.
 fn assemble_facets(
     interner: &Interner,
     plan: &Plan,
     main_counts: &[u32],
     group_counts: &HashMap<FacetGroup, Vec<u32>>,
 ) -> BTreeMap<FacetGroup, BTreeMap<String, u64>> {
-    let mut facets: BTreeMap<FacetGroup, BTreeMap<String, u64>> = FacetGroup::ALL
-        .into_iter()
-        .map(|group| (group, BTreeMap::new()))
-        .collect();
-    for number in 0..main_counts.len() {
-        let (group, value) = interner.entry(number as u32);
-        let counts = group_counts.get(&group).map_or(main_counts, Vec::as_slice);
-        let count = u64::from(counts[number]);
+    let source = |group: FacetGroup| group_counts.get(&group).map_or(main_counts, Vec::as_slice);
+    let mut nuts_counts = vec![0u64; interner.len()];
+    let nuts_source = source(FacetGroup::Nuts);
+    for &number in interner.numbers_of(FacetGroup::Nuts) {
+        let count = u64::from(nuts_source.get(number as usize).copied().unwrap_or(0));
         if count == 0 {
             continue;
         }
-        let Some(values) = facets.get_mut(&group) else {
-            continue;
-        };
-        if group == FacetGroup::Nuts {
-            for code in nuts_ancestry(value) {
-                *values.entry(code.to_owned()).or_default() += count;
-            }
-        } else {
-            *values.entry(value.to_owned()).or_default() += count;
+        let mut next = Some(number);
+        while let Some(region) = next {
+            nuts_counts[region as usize] += count;
+            next = interner.parent(region);
         }
     }
 
-    let selected = |group: FacetGroup| -> Vec<String> {
-        plan.groups
+    let no_values: Vec<String> = Vec::new();
+    let mut facets = BTreeMap::new();
+    for group in FacetGroup::ALL {
+        let selected = plan
+            .groups
             .iter()
             .find(|(active, _)| *active == group)
-            .map(|(_, values)| values.clone())
-            .unwrap_or_default()
-    };
-    let selected_nuts = selected(FacetGroup::Nuts);
-    let expanded_nuts: BTreeSet<&str> = selected_nuts
-        .iter()
-        .filter(|code| code.len() >= 4 && code.is_char_boundary(4))
-        .map(|code| &code[..4])
-        .collect();
-    if let Some(values) = facets.get_mut(&FacetGroup::Nuts) {
-        values.retain(|code, _| {
-            code.len() <= 4
-                || (code.is_char_boundary(4) && expanded_nuts.contains(&code[..4]))
-                || selected_nuts.contains(code)
-        });
-    }
-    // The main pass counts NACE divisions only (its other NACE numbers may hold base counts
-    // without their corrections), so below a division only a NACE pass's counts are reported,
-    // and those exist exactly when a NACE code is selected.
-    let selected_nace = selected(FacetGroup::Nace);
-    if let Some(values) = facets.get_mut(&FacetGroup::Nace) {
-        values.retain(|code, _| {
-            let division = code.len() == 2 && code.bytes().all(|byte| byte.is_ascii_digit());
-            division
-                || selected_nace
-                    .iter()
-                    .any(|chosen| code.starts_with(chosen.as_str()))
-        });
-    }
-    for (group, values) in &plan.groups {
-        if let Some(counts) = facets.get_mut(group) {
-            for value in values {
-                counts.entry(value.clone()).or_insert(0);
+            .map_or(&no_values, |(_, values)| values);
+        let counts = source(group);
+        let expanded_nuts: Vec<&str> = if group == FacetGroup::Nuts {
+            selected
+                .iter()
+                .filter(|code| code.len() >= 4 && code.is_char_boundary(4))
+                .map(|code| &code[..4])
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let mut values: Vec<(String, u64)> = Vec::new();
+        for &number in interner.numbers_of(group) {
+            let count = if group == FacetGroup::Nuts {
+                nuts_counts[number as usize]
+            } else {
+                u64::from(counts.get(number as usize).copied().unwrap_or(0))
+            };
+            let (_, value) = interner.entry(number);
+            let is_selected = !selected.is_empty() && selected.iter().any(|chosen| chosen == value);
+            if count == 0 && !is_selected {
+                continue;
+            }
+            let shown = match group {
+                FacetGroup::Nuts => {
+                    value.len() <= 4
+                        || (value.is_char_boundary(4) && expanded_nuts.contains(&&value[..4]))
+                }
+                // The main pass counts NACE divisions only (its other NACE numbers may hold
+                // base counts without their corrections), so below a division only a NACE
+                // pass's counts are shown, and those exist exactly when a code is selected.
+                FacetGroup::Nace => {
+                    (value.len() == 2 && value.bytes().all(|byte| byte.is_ascii_digit()))
+                        || selected
+                            .iter()
+                            .any(|chosen| value.starts_with(chosen.as_str()))
+                }
+                _ => true,
+            };
+            if shown || is_selected {
+                values.push((value.to_owned(), count));
             }
         }
+        for value in selected {
+            if interner.lookup(group, value).is_none() {
+                values.push((value.clone(), 0));
+            }
+        }
+        facets.insert(group, values.into_iter().collect());
     }
     facets
 }

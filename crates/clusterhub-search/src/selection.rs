@@ -126,7 +126,72 @@ pub(crate) fn for_each_in_words(words: impl Iterator<Item = u64>, visit: &mut im
     }
 }
 
+/// Documents handed out at a time by the batch iterators.
+pub(crate) const BATCH: usize = 64;
+
+/// Calls `visit` with the set bits of a sequence of words, up to [`BATCH`] documents at a time.
+fn for_each_batch_in_words(words: impl Iterator<Item = u64>, visit: &mut impl FnMut(&[DocId])) {
+    let mut batch = [0 as DocId; BATCH];
+    let mut filled = 0;
+    for (index, mut word) in words.enumerate() {
+        let base = (index * 64) as DocId;
+        while word != 0 {
+            batch[filled] = base + word.trailing_zeros();
+            filled += 1;
+            word &= word - 1;
+            if filled == BATCH {
+                visit(&batch);
+                filled = 0;
+            }
+        }
+    }
+    if filled > 0 {
+        visit(&batch[..filled]);
+    }
+}
+
 impl Selection {
+    /// Calls `visit` with every document, ascending, in batches of at most [`BATCH`].
+    pub(crate) fn for_each_batch(&self, mut visit: impl FnMut(&[DocId])) {
+        match self {
+            Selection::Sparse(docs) => {
+                for chunk in docs.chunks(BATCH) {
+                    visit(chunk);
+                }
+            }
+            Selection::Dense(bits) => {
+                for_each_batch_in_words(bits.words().iter().copied(), &mut visit);
+            }
+        }
+    }
+
+    /// Calls `visit` with every document of `base` that is not in this set, in batches of at
+    /// most [`BATCH`]. `base` must hold this set.
+    pub(crate) fn for_each_batch_missing_from(&self, base: &Bits, mut visit: impl FnMut(&[DocId])) {
+        match self {
+            Selection::Dense(bits) => for_each_batch_in_words(
+                base.words()
+                    .iter()
+                    .zip(bits.words())
+                    .map(|(base, kept)| base & !kept),
+                &mut visit,
+            ),
+            Selection::Sparse(_) => {
+                let mut batch = Vec::with_capacity(BATCH);
+                self.for_each_missing_from(base, |doc| {
+                    batch.push(doc);
+                    if batch.len() == BATCH {
+                        visit(&batch);
+                        batch.clear();
+                    }
+                });
+                if !batch.is_empty() {
+                    visit(&batch);
+                }
+            }
+        }
+    }
+
     /// The set of a sorted list of documents, as a list or a bitmap depending on its size.
     pub(crate) fn from_sorted(docs: Vec<DocId>, max_doc: DocId) -> Selection {
         if docs.len() > (max_doc as usize) / SPARSE_DIVISOR {
@@ -364,6 +429,25 @@ mod tests {
         for set in both(&kept, max_doc) {
             let mut missing = Vec::new();
             set.for_each_missing_from(&base, |doc| missing.push(doc));
+            assert_eq!(missing, expected);
+        }
+    }
+
+    #[test]
+    fn batches_hand_out_every_document_once_in_order() {
+        let max_doc = 1000;
+        let list: Vec<DocId> = (0..1000).filter(|doc| doc % 7 != 3).collect();
+        let base = Bits::full(max_doc);
+        for set in both(&list, max_doc) {
+            let mut seen = Vec::new();
+            set.for_each_batch(|batch| {
+                assert!(batch.len() <= BATCH);
+                seen.extend_from_slice(batch);
+            });
+            assert_eq!(seen, list);
+            let mut missing = Vec::new();
+            set.for_each_batch_missing_from(&base, |batch| missing.extend_from_slice(batch));
+            let expected: Vec<DocId> = (0..1000).filter(|doc| doc % 7 == 3).collect();
             assert_eq!(missing, expected);
         }
     }
