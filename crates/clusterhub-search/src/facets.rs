@@ -255,9 +255,12 @@ impl Base {
     }
 }
 
-/// A map cell with located documents, for distance order.
+/// A map cell with located documents, for map boxes and distance order.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct MapCell {
+    /// The cell's column and row at [`MAP_CELL_LEVEL`].
+    pub(crate) x: u32,
+    pub(crate) y: u32,
     /// The cell's documents are `by_cell[start..end]`.
     pub(crate) start: u32,
     pub(crate) end: u32,
@@ -289,8 +292,8 @@ const COMBINED_A: [FacetGroup; 6] = [
 /// The country and the NUTS region, counted as one combination (about as many as regions).
 const COMBINED_B: [FacetGroup; 2] = [FacetGroup::Country, FacetGroup::Nuts];
 
-/// The grid level of the map cells for distance order (1.4 × 0.7 degrees).
-const MAP_CELL_LEVEL: u32 = 8;
+/// The grid level of the map cells (1.4 × 0.7 degrees).
+pub(crate) const MAP_CELL_LEVEL: u32 = 8;
 
 /// The in-memory table of one segment.
 #[derive(Debug)]
@@ -324,6 +327,8 @@ pub(crate) struct SegmentFacets {
     /// The unit vectors of `by_cell`'s documents, in the same order, so that a walk through a
     /// cell reads memory in sequence.
     pub(crate) cell_vectors: Vec<[f64; 3]>,
+    /// The locations of `by_cell`'s documents, in the same order.
+    pub(crate) cell_locations: Vec<(f64, f64)>,
     /// The cells with documents, in `by_cell` order.
     pub(crate) map_cells: Vec<MapCell>,
     /// Every document of the segment, deleted ones included.
@@ -416,6 +421,7 @@ impl SegmentFacets {
             + (self.name_ranks.len() + self.by_name.len() + self.by_id.len() + self.by_cell.len())
                 * 4
             + self.cell_vectors.len() * 24
+            + self.cell_locations.len() * 16
             + self
                 .word_bases
                 .values()
@@ -677,6 +683,7 @@ impl FacetCache {
             .iter()
             .map(|&doc| unit_vectors[doc as usize])
             .collect();
+        let cell_locations = by_cell.iter().map(|&doc| locations[doc as usize]).collect();
 
         let mut facets = SegmentFacets {
             globals,
@@ -694,6 +701,7 @@ impl FacetCache {
             by_id,
             by_cell,
             cell_vectors,
+            cell_locations,
             map_cells,
             all: Arc::new(Base {
                 docs: Selection::Dense(Bits::empty(0)),
@@ -1107,6 +1115,8 @@ fn map_cells(locations: &[(f64, f64)]) -> (Vec<DocId>, Vec<MapCell>) {
             let (centre, radius) =
                 geo::cell_centre_and_radius(cell / bands, cell % bands, MAP_CELL_LEVEL);
             cells.push(MapCell {
+                x: cell / bands,
+                y: cell % bands,
                 start: start as u32,
                 end: end as u32,
                 centre,

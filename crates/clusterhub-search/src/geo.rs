@@ -1,18 +1,11 @@
-//! Locations: grid cells that let the index find the organisations in a map box quickly, and
-//! distances.
+//! Locations: a grid of map cells, distances, and distance order keys.
 //!
-//! Every located organisation is indexed in one cell of each of six grids, from 90 × 45 degrees
-//! down to about 0.09 × 0.04 degrees (5 km). A map box becomes the cells of the finest grid that
-//! covers it with at most [`MAX_COVER_CELLS`] cells; the exact test on the coordinates then
-//! removes what lies in those cells but outside the box.
+//! The grid at level `l` cuts longitudes and latitudes into `2^l` bands each. The search keeps
+//! every segment's documents grouped by cell (see `facets`), so a map box is the documents of
+//! the cells inside it plus the documents of the cells on its edge that pass the exact test, and
+//! a distance order visits cells from the nearest.
 
 use crate::query::BoundingBox;
-
-/// The grid levels: level `l` cuts longitudes and latitudes into `2^l` bands each.
-const LEVELS: [u32; 6] = [2, 4, 6, 8, 10, 12];
-
-/// The most cells a box may become before a coarser grid is used.
-pub(crate) const MAX_COVER_CELLS: usize = 64;
 
 /// The mean Earth radius in kilometres, as `clusterhub_domain::GeoPoint` uses it.
 const EARTH_RADIUS_KM: f64 = 6371.0088;
@@ -64,17 +57,6 @@ pub(crate) fn chord_squared_of_angle(angle: f64) -> f64 {
     chord * chord
 }
 
-fn cell_term(level: u32, x: u32, y: u32) -> String {
-    format!("~{level}:{x}:{y}")
-}
-
-/// The filter terms of a location: its cell in every grid.
-pub(crate) fn cell_terms(lat: f64, lon: f64) -> impl Iterator<Item = String> {
-    LEVELS
-        .into_iter()
-        .map(move |level| cell_term(level, cell_x(lon, level), cell_y(lat, level)))
-}
-
 /// Whether a location can be indexed and measured.
 pub(crate) fn is_valid(lat: f64, lon: f64) -> bool {
     lat.is_finite()
@@ -83,42 +65,57 @@ pub(crate) fn is_valid(lat: f64, lon: f64) -> bool {
         && (-180.0..=180.0).contains(&lon)
 }
 
-/// The cell terms that together cover the box, from the finest grid that needs at most
-/// [`MAX_COVER_CELLS`] cells. A box across the antimeridian is covered as its two halves.
-pub(crate) fn cover_terms(bbox: &BoundingBox) -> Vec<String> {
-    let south = bbox.south.clamp(-90.0, 90.0);
-    let north = bbox.north.clamp(-90.0, 90.0);
-    let west = bbox.west.clamp(-180.0, 180.0);
-    let east = bbox.east.clamp(-180.0, 180.0);
-    if south > north {
-        return Vec::new();
+/// The bounds of a cell as (west, south, east, north) in degrees.
+pub(crate) fn cell_bounds(x: u32, y: u32, level: u32) -> (f64, f64, f64, f64) {
+    let bands = f64::from(1u32 << level);
+    (
+        f64::from(x) / bands * 360.0 - 180.0,
+        f64::from(y) / bands * 180.0 - 90.0,
+        f64::from(x + 1) / bands * 360.0 - 180.0,
+        f64::from(y + 1) / bands * 180.0 - 90.0,
+    )
+}
+
+/// How a cell lies relative to a map box.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Overlap {
+    Outside,
+    /// Some of the cell may be in the box: its documents need the exact test.
+    Partly,
+    /// Every point of the cell is in the box.
+    Inside,
+}
+
+/// How the cell (x, y) at `level` lies relative to `bbox`.
+pub(crate) fn overlap(bbox: &BoundingBox, x: u32, y: u32, level: u32) -> Overlap {
+    // A margin keeps a point that rounding put in a neighbouring cell out of "inside".
+    const MARGIN: f64 = 1e-9;
+    let (west, south, east, north) = cell_bounds(x, y, level);
+    let (west, south, east, north) = (west - MARGIN, south - MARGIN, east + MARGIN, north + MARGIN);
+    if north < bbox.south || south > bbox.north {
+        return Overlap::Outside;
     }
-    let spans: Vec<(f64, f64)> = if west <= east {
-        vec![(west, east)]
+    let latitudes_inside = south >= bbox.south && north <= bbox.north;
+    let spans: &[(f64, f64)] = if bbox.west <= bbox.east {
+        &[(bbox.west, bbox.east)]
     } else {
-        vec![(west, 180.0), (-180.0, east)]
+        &[(bbox.west, 180.0), (-180.0, bbox.east)]
     };
-    let cells_at = |level: u32| -> usize {
-        let rows = (cell_y(north, level) - cell_y(south, level) + 1) as usize;
-        spans
-            .iter()
-            .map(|&(from, to)| (cell_x(to, level) - cell_x(from, level) + 1) as usize * rows)
-            .sum()
-    };
-    let level = LEVELS
-        .into_iter()
-        .rev()
-        .find(|&level| cells_at(level) <= MAX_COVER_CELLS)
-        .unwrap_or(LEVELS[0]);
-    let mut terms = Vec::with_capacity(cells_at(level));
-    for &(from, to) in &spans {
-        for x in cell_x(from, level)..=cell_x(to, level) {
-            for y in cell_y(south, level)..=cell_y(north, level) {
-                terms.push(cell_term(level, x, y));
-            }
+    let mut touching = false;
+    for &(from, to) in spans {
+        if east < from || west > to {
+            continue;
         }
+        if latitudes_inside && west >= from && east <= to {
+            return Overlap::Inside;
+        }
+        touching = true;
     }
-    terms
+    if touching {
+        Overlap::Partly
+    } else {
+        Overlap::Outside
+    }
 }
 
 /// A point on the unit sphere. The straight-line distance between two such points grows with
@@ -160,37 +157,32 @@ mod tests {
     }
 
     #[test]
-    fn every_point_in_a_box_lies_in_one_of_its_cover_cells() {
+    fn cells_inside_a_box_hold_only_points_of_the_box() {
         let boxes = [
             bbox(-25.0, 34.0, 45.0, 72.0),
             bbox(11.4, 48.0, 11.8, 48.3),
             bbox(170.0, -50.0, -170.0, -30.0),
             bbox(-180.0, -90.0, 180.0, 90.0),
-            bbox(13.0, 52.0, 13.0, 52.0),
         ];
+        let level = 6;
         for area in boxes {
-            let cover = cover_terms(&area);
-            assert!(
-                !cover.is_empty() && cover.len() <= 2 * MAX_COVER_CELLS,
-                "{area:?}"
-            );
-            for step_lat in 0..=20 {
-                for step_lon in 0..=20 {
-                    let lat = area.south + (area.north - area.south) * f64::from(step_lat) / 20.0;
-                    let width = if area.west <= area.east {
-                        area.east - area.west
-                    } else {
-                        area.east + 360.0 - area.west
-                    };
-                    let mut lon = area.west + width * f64::from(step_lon) / 20.0;
-                    if lon > 180.0 {
-                        lon -= 360.0;
+            for x in 0..64 {
+                for y in 0..64 {
+                    let (west, south, east, north) = cell_bounds(x, y, level);
+                    let corners = [(south, west), (south, east), (north, west), (north, east)];
+                    let centre = ((south + north) / 2.0, (west + east) / 2.0);
+                    let any_inside = corners
+                        .iter()
+                        .chain([&centre])
+                        .any(|&(lat, lon)| area.contains(lat, lon));
+                    match overlap(&area, x, y, level) {
+                        Overlap::Inside => assert!(
+                            corners.iter().all(|&(lat, lon)| area.contains(lat, lon)),
+                            "{area:?} {x} {y}"
+                        ),
+                        Overlap::Outside => assert!(!any_inside, "{area:?} {x} {y}"),
+                        Overlap::Partly => {}
                     }
-                    assert!(area.contains(lat, lon));
-                    assert!(
-                        cell_terms(lat, lon).any(|term| cover.contains(&term)),
-                        "{lat} {lon} in {area:?}"
-                    );
                 }
             }
         }
@@ -212,16 +204,6 @@ mod tests {
             let chord = chord_squared(&centre, &point);
             assert!((chord - chord_squared_of_angle(angle(&centre, &point))).abs() < 1e-12);
         }
-    }
-
-    #[test]
-    fn a_city_sized_box_uses_a_fine_grid() {
-        let cover = cover_terms(&bbox(11.4, 48.0, 11.8, 48.3));
-        assert!(
-            cover.iter().all(|term| term.starts_with("~12:")),
-            "{cover:?}"
-        );
-        assert!(cover.len() <= MAX_COVER_CELLS);
     }
 
     #[test]

@@ -6,10 +6,10 @@
 //! | `revision` | i64, fast | telling whether the index holds a profile's latest revision |
 //! | `names` | text (names in every language) | keyword search, boosted |
 //! | `body` | text (descriptions, offers, requests, city) | keyword search (NACE labels and cluster category names are matched through `filter`, see `labels`) |
-//! | `filter` | raw terms | facet filters (`c:DE`, `n:DE21`, `a:62.0`, ...) and map grid cells |
+//! | `filter` | raw terms | facet filters (`c:DE`, `n:DE21`, `a:62.0`, ...) |
 //! | `facets` | raw text, fast, multi-valued | facet counting: one `tag:value` per value |
 //! | `name_sort` | raw text, fast | sorting by name (its term ordinals are in name order) |
-//! | `lat`, `lon` | f64, fast | the map box test, distances |
+//! | `lat`, `lon` | f64, fast | the map box, distances (through in-memory map cells) |
 //! | `name`, `city` | stored | what a hit shows |
 //!
 //! Texts are indexed with term frequencies but without positions: there are no phrase queries,
@@ -220,9 +220,6 @@ pub(crate) fn to_tantivy(fields: &Fields, document: &OrganisationDocument) -> Ta
     {
         out.add_f64(fields.lat, lat);
         out.add_f64(fields.lon, lon);
-        for term in geo::cell_terms(lat, lon) {
-            out.add_text(fields.filter, term);
-        }
     }
     out.add_text(fields.name_sort, crate::text::sort_key(&document.name));
     out.add_text(fields.name, &document.name);

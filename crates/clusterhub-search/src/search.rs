@@ -23,6 +23,7 @@
 //!
 //! Ties in every order are broken by the organisation id, so pages are stable.
 
+use std::cell::OnceCell;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BinaryHeap, HashMap};
 
@@ -31,8 +32,10 @@ use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, TERMINATED, TantivyDocument, Term};
 
 use crate::SearchError;
-use crate::facets::{Base, FacetCache, Interner, MapCell, PreparedSegment, SegmentFacets};
-use crate::geo;
+use crate::facets::{
+    Base, FacetCache, Interner, MAP_CELL_LEVEL, MapCell, PreparedSegment, SegmentFacets,
+};
+use crate::geo::{self, Overlap};
 use crate::labels;
 use crate::query::{BoundingBox, FacetGroup, Hit, SearchQuery, SearchResults, Sort};
 use crate::schema::{Fields, tagged};
@@ -108,31 +111,63 @@ pub(crate) fn filter_union(
 /// it whatever the number of keywords. Which documents match is decided by the conditions (every
 /// keyword, in the texts or in a code label); a document that has a keyword only in a label
 /// scores nothing for it, and one with no keyword in its texts at all scores 0 and ranks last.
-fn ranking_query(fields: &Fields, terms: &[String]) -> Option<Box<dyn Query>> {
+fn ranking_query(fields: &Fields, terms: &[String]) -> Option<BooleanQuery> {
     if terms.is_empty() {
         return None;
     }
-    let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::with_capacity(terms.len() * 2);
+    Some(BooleanQuery::new(
+        ranking_parts(fields, terms)
+            .into_iter()
+            .map(|part| (Occur::Should, part))
+            .collect(),
+    ))
+}
+
+/// The term queries of the ranking union, one per keyword and field.
+fn ranking_parts(fields: &Fields, terms: &[String]) -> Vec<Box<dyn Query>> {
+    let mut parts: Vec<Box<dyn Query>> = Vec::with_capacity(terms.len() * 2);
     for term in terms {
-        alternatives.push((
-            Occur::Should,
-            Box::new(BoostQuery::new(
-                Box::new(TermQuery::new(
-                    Term::from_field_text(fields.names, term),
-                    IndexRecordOption::WithFreqs,
-                )),
-                NAME_BOOST,
-            )),
-        ));
-        alternatives.push((
-            Occur::Should,
+        parts.push(Box::new(BoostQuery::new(
             Box::new(TermQuery::new(
-                Term::from_field_text(fields.body, term),
+                Term::from_field_text(fields.names, term),
                 IndexRecordOption::WithFreqs,
             )),
-        ));
+            NAME_BOOST,
+        )));
+        parts.push(Box::new(TermQuery::new(
+            Term::from_field_text(fields.body, term),
+            IndexRecordOption::WithFreqs,
+        )));
     }
-    Some(Box::new(BooleanQuery::new(alternatives)))
+    parts
+}
+
+/// What ranks hits: the union's weight for WAND, and its parts' weights for scoring chosen
+/// documents one by one (each term's postings skip straight to the document).
+struct Ranking {
+    union: Box<dyn Weight>,
+    parts: Vec<Box<dyn Weight>>,
+}
+
+impl Ranking {
+    fn new(
+        searcher: &Searcher,
+        fields: &Fields,
+        terms: &[String],
+    ) -> tantivy::Result<Option<Ranking>> {
+        let Some(union) = ranking_query(fields, terms) else {
+            return Ok(None);
+        };
+        let scoring = EnableScoring::enabled_from_searcher(searcher);
+        let parts = ranking_parts(fields, terms)
+            .iter()
+            .map(|part| part.weight(scoring))
+            .collect::<tantivy::Result<Vec<_>>>()?;
+        Ok(Some(Ranking {
+            union: union.weight(scoring)?,
+            parts,
+        }))
+    }
 }
 
 /// A document that may make it into the page.
@@ -229,7 +264,6 @@ struct Plan {
     terms: Vec<String>,
     groups: Vec<(FacetGroup, Vec<String>)>,
     bbox: Option<BoundingBox>,
-    bbox_terms: Vec<String>,
 }
 
 /// One condition of a search in one segment: its documents, and the base they are exactly,
@@ -309,7 +343,10 @@ fn union_of_terms<'t>(
 struct Conditions<'a> {
     terms: Vec<Condition<'a>>,
     groups: Vec<(FacetGroup, Condition<'a>)>,
-    bbox: Option<Condition<'a>>,
+    bbox: Option<BoundingBox>,
+    /// The documents in the box, worked out the first time a pass needs them.
+    bbox_docs: OnceCell<Selection>,
+    facets: &'a SegmentFacets,
     alive: Option<&'a Selection>,
     all: &'a Base,
 }
@@ -370,29 +407,12 @@ impl<'a> Conditions<'a> {
             }
             groups.push((*group, Condition::Set(Selection::union(parts, max_doc))));
         }
-        let bbox = match &plan.bbox {
-            Some(bbox) => {
-                let candidates = union_of_terms(
-                    segment,
-                    plan.bbox_terms
-                        .iter()
-                        .map(|term| (fields.filter, term.as_str())),
-                )?;
-                let mut inside = Vec::with_capacity(candidates.len());
-                candidates.for_each(|doc| {
-                    let (lat, lon) = facets.locations[doc as usize];
-                    if !lat.is_nan() && bbox.contains(lat, lon) {
-                        inside.push(doc);
-                    }
-                });
-                Some(Condition::Set(Selection::from_sorted(inside, max_doc)))
-            }
-            None => None,
-        };
         Ok(Conditions {
             terms,
             groups,
-            bbox,
+            bbox: plan.bbox,
+            bbox_docs: OnceCell::new(),
+            facets,
             alive: segment.alive.as_deref(),
             all: &facets.all,
         })
@@ -413,13 +433,31 @@ impl<'a> Conditions<'a> {
                 bases.extend(condition.base());
             }
         }
-        if let Some(condition) = &self.bbox {
-            sets.push(condition.docs());
-        }
         if let Some(alive) = self.alive {
             sets.push(alive);
         }
-        (Selection::intersection(&sets, max_doc), bases)
+        let matches = Selection::intersection(&sets, max_doc);
+        let Some(bbox) = &self.bbox else {
+            return (matches, bases);
+        };
+        // A few matches are tested one by one; many meet the box's set.
+        let in_box = match matches {
+            Selection::Sparse(docs) if docs.len() <= BOX_TEST_LIMIT => Selection::Sparse(
+                docs.into_iter()
+                    .filter(|&doc| {
+                        let (lat, lon) = self.facets.locations[doc as usize];
+                        !lat.is_nan() && bbox.contains(lat, lon)
+                    })
+                    .collect(),
+            ),
+            matches => {
+                let bbox_docs = self
+                    .bbox_docs
+                    .get_or_init(|| docs_in_box(self.facets, bbox, max_doc));
+                Selection::intersection(&[&matches, bbox_docs], max_doc)
+            }
+        };
+        (in_box, bases)
     }
 
     /// An upper bound of the number of documents the keywords alone match.
@@ -430,6 +468,37 @@ impl<'a> Conditions<'a> {
             .min()
             .unwrap_or(usize::MAX)
     }
+}
+
+/// Up to this many matches are tested against the map box one by one.
+const BOX_TEST_LIMIT: usize = 8_192;
+
+/// The documents of a segment inside a map box: every document of the map cells inside it, and
+/// those of the cells on its edge that pass the exact test.
+fn docs_in_box(facets: &SegmentFacets, bbox: &BoundingBox, max_doc: DocId) -> Selection {
+    let mut bits = Bits::empty(max_doc);
+    for cell in &facets.map_cells {
+        let range = cell.start as usize..cell.end as usize;
+        match geo::overlap(bbox, cell.x, cell.y, MAP_CELL_LEVEL) {
+            Overlap::Outside => {}
+            Overlap::Inside => {
+                for &doc in &facets.by_cell[range] {
+                    bits.insert(doc);
+                }
+            }
+            Overlap::Partly => {
+                for (&doc, &(lat, lon)) in facets.by_cell[range.clone()]
+                    .iter()
+                    .zip(&facets.cell_locations[range])
+                {
+                    if bbox.contains(lat, lon) {
+                        bits.insert(doc);
+                    }
+                }
+            }
+        }
+    }
+    Selection::from_bits(bits, max_doc)
 }
 
 /// What a pass counts for each of its documents.
@@ -557,19 +626,11 @@ pub(crate) fn run(
             .map(|group| (group, query.filters.values(group)))
             .collect(),
         bbox: query.bbox,
-        bbox_terms: query
-            .bbox
-            .as_ref()
-            .map(geo::cover_terms)
-            .unwrap_or_default(),
     };
     let has_text = !plan.terms.is_empty();
     let scored = has_text && query.sort == Sort::Relevance;
     let ranking = if scored {
-        match ranking_query(fields, &plan.terms) {
-            Some(ranking) => Some(ranking.weight(EnableScoring::enabled_from_searcher(searcher))?),
-            None => None,
-        }
+        Ranking::new(searcher, fields, &plan.terms)?
     } else {
         None
     };
@@ -612,8 +673,8 @@ pub(crate) fn run(
             &matches,
             query.sort,
             ranking
-                .as_deref()
-                .map(|weight| (weight, conditions.text_size())),
+                .as_ref()
+                .map(|ranking| (ranking, conditions.text_size())),
             near_vector.as_ref(),
         )?;
         if trace {
@@ -670,7 +731,7 @@ fn collect_hits(
     segment: &PreparedSegment<'_>,
     matches: &Selection,
     sort: Sort,
-    ranking: Option<(&dyn Weight, usize)>,
+    ranking: Option<(&Ranking, usize)>,
     near: Option<&[f64; 3]>,
 ) -> Result<(), SearchError> {
     let facets: &SegmentFacets = &segment.facets;
@@ -685,20 +746,22 @@ fn collect_hits(
         return Ok(());
     }
     match (sort, ranking) {
-        (Sort::Relevance, Some((weight, text_size))) => {
+        (Sort::Relevance, Some((ranking, text_size))) => {
             if matches.len().saturating_mul(WAND_SHARE_DIVISOR) >= text_size {
                 let mut offered = 0usize;
-                weight.for_each_pruning(Score::MIN, segment.reader, &mut |doc, score| {
-                    if matches.contains(doc) {
-                        offered += 1;
-                        top.offer(candidate(doc, -f64::from(score), score));
-                    }
-                    top.score_threshold()
-                })?;
+                ranking
+                    .union
+                    .for_each_pruning(Score::MIN, segment.reader, &mut |doc, score| {
+                        if matches.contains(doc) {
+                            offered += 1;
+                            top.offer(candidate(doc, -f64::from(score), score));
+                        }
+                        top.score_threshold()
+                    })?;
                 if !top.is_full() && offered < matches.len() {
                     // Matches without a keyword in their texts (found through code labels only)
                     // score 0: they come last, by id.
-                    let mut scorer = weight.scorer(segment.reader, 1.0)?;
+                    let mut scorer = ranking.union.scorer(segment.reader, 1.0)?;
                     matches.for_each(|doc| {
                         if scorer.doc() < doc {
                             scorer.seek(doc);
@@ -709,16 +772,21 @@ fn collect_hits(
                     });
                 }
             } else {
-                let mut scorer = weight.scorer(segment.reader, 1.0)?;
+                let mut scorers = ranking
+                    .parts
+                    .iter()
+                    .map(|part| part.scorer(segment.reader, 1.0))
+                    .collect::<tantivy::Result<Vec<_>>>()?;
                 matches.for_each(|doc| {
-                    if scorer.doc() < doc {
-                        scorer.seek(doc);
+                    let mut score: Score = 0.0;
+                    for scorer in &mut scorers {
+                        if scorer.doc() < doc {
+                            scorer.seek(doc);
+                        }
+                        if scorer.doc() == doc {
+                            score += scorer.score();
+                        }
                     }
-                    let score = if scorer.doc() == doc {
-                        scorer.score()
-                    } else {
-                        0.0
-                    };
                     top.offer(candidate(doc, -f64::from(score), score));
                 });
             }

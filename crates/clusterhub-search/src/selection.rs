@@ -326,7 +326,7 @@ impl Selection {
     }
 
     /// A bitmap as a list if it has become small.
-    fn from_bits(bits: Bits, max_doc: DocId) -> Selection {
+    pub(crate) fn from_bits(bits: Bits, max_doc: DocId) -> Selection {
         if bits.len() <= (max_doc as usize) / SPARSE_DIVISOR {
             let mut docs = Vec::with_capacity(bits.len());
             bits.for_each(|doc| docs.push(doc));

@@ -114,6 +114,34 @@ pub struct DemoArgs {
 pub enum BenchCommand {
     /// Import rows/s into SQLite and PostgreSQL beside a plain multi-row INSERT and COPY.
     Import(BenchImportArgs),
+    /// Directory search: index build rate, query latency with every facet count and resident
+    /// memory, beside SQLite FTS5 and PostgreSQL full-text search doing the same work.
+    Search(BenchSearchArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BenchSearchArgs {
+    /// How many generated organisations our index holds.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub orgs: usize,
+    /// How many of them the SQLite and PostgreSQL references hold (our index is measured again at
+    /// this size for an equal comparison); 0 skips the references.
+    #[arg(long, default_value_t = 100_000)]
+    pub reference_orgs: usize,
+    /// How many queries the mixed query set has.
+    #[arg(long, default_value_t = 500)]
+    pub queries: usize,
+    /// Keep our full-size index in this directory, and reuse it if an earlier run left one
+    /// there (its build is then not measured again).
+    #[arg(long)]
+    pub index_dir: Option<std::path::PathBuf>,
+    /// The PostgreSQL server to compare with (a scratch schema is made and dropped).
+    #[arg(
+        long,
+        env = "CLUSTERHUB_BENCH_POSTGRES",
+        default_value = "postgres://postgres@127.0.0.1:5432/test"
+    )]
+    pub postgres_url: String,
 }
 
 #[derive(Debug, Args)]

@@ -18,6 +18,7 @@ use crate::pipeline::{self, RowSource};
 pub async fn run(command: BenchCommand) -> anyhow::Result<ExitCode> {
     match command {
         BenchCommand::Import(args) => import(args).await,
+        BenchCommand::Search(args) => crate::commands::bench_search::run(args).await,
     }
 }
 

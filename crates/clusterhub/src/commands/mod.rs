@@ -1,6 +1,7 @@
 //! One module per subcommand; `run` builds the async runtime and dispatches.
 
 mod bench;
+mod bench_search;
 mod demo;
 mod import;
 mod serve;
