@@ -98,7 +98,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let summary = storage.import_organisations(&organisations()).await?;
     tracing::info!(inserted = summary.inserted, "preview data loaded");
 
-    let state = AppState::new(storage.clone(), Reference::get()).with_version("preview");
+    let state = AppState::new(
+        storage.clone(),
+        clusterhub_search::SearchIndex::create_in_ram()?,
+        Reference::get(),
+    )
+    .with_version("preview");
     let listener = tokio::net::TcpListener::bind(address).await?;
     tracing::info!("serving on http://{}/", listener.local_addr()?);
     axum::serve(listener, clusterhub_web::router(state))

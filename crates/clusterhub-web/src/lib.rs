@@ -4,11 +4,14 @@
 //! The binary builds an [`AppState`] and serves [`router`]:
 //!
 //! ```no_run
-//! # async fn serve(storage: clusterhub_storage::Storage) -> std::io::Result<()> {
+//! # async fn serve(
+//! #     storage: clusterhub_storage::Storage,
+//! #     search: clusterhub_search::SearchIndex,
+//! # ) -> std::io::Result<()> {
 //! use clusterhub_reference::Reference;
 //! use clusterhub_web::AppState;
 //!
-//! let state = AppState::new(storage, Reference::get()).with_version("1.0.0");
+//! let state = AppState::new(storage, search, Reference::get()).with_version("1.0.0");
 //! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
 //! axum::serve(listener, clusterhub_web::router(state)).await
 //! # }

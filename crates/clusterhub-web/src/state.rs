@@ -1,16 +1,18 @@
-//! The state every handler shares: the database, the reference data, when the process started
-//! and which version it runs.
+//! The state every handler shares: the database, the search index, the reference data, when the
+//! process started and which version it runs.
 
 use std::sync::Arc;
 use std::time::Instant;
 
 use clusterhub_reference::Reference;
+use clusterhub_search::SearchIndex;
 use clusterhub_storage::Storage;
 
 /// What the handlers share; cheap to clone (the database handle is a pool, the rest is shared).
 #[derive(Clone)]
 pub struct AppState {
     storage: Storage,
+    search: SearchIndex,
     reference: &'static Reference,
     started_at: Instant,
     version: Arc<str>,
@@ -22,6 +24,7 @@ impl std::fmt::Debug for AppState {
         formatter
             .debug_struct("AppState")
             .field("storage", &self.storage)
+            .field("search", &self.search)
             .field("started_at", &self.started_at)
             .field("version", &self.version)
             .finish_non_exhaustive()
@@ -29,11 +32,13 @@ impl std::fmt::Debug for AppState {
 }
 
 impl AppState {
-    /// State over an opened (and migrated) database and the embedded reference data. The version
-    /// shown is this crate's until [`AppState::with_version`] sets the binary's.
-    pub fn new(storage: Storage, reference: &'static Reference) -> AppState {
+    /// State over an opened (and migrated) database, the directory's search index (a derived
+    /// view of that database, kept current by whoever made it) and the embedded reference data.
+    /// The version shown is this crate's until [`AppState::with_version`] sets the binary's.
+    pub fn new(storage: Storage, search: SearchIndex, reference: &'static Reference) -> AppState {
         AppState {
             storage,
+            search,
             reference,
             started_at: Instant::now(),
             version: Arc::from(env!("CARGO_PKG_VERSION")),
@@ -49,6 +54,11 @@ impl AppState {
     /// The database.
     pub fn storage(&self) -> &Storage {
         &self.storage
+    }
+
+    /// The directory's search index.
+    pub fn search(&self) -> &SearchIndex {
+        &self.search
     }
 
     /// The reference data (NUTS, NACE, countries, vocabularies).

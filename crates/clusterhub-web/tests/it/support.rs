@@ -50,7 +50,12 @@ impl TestApp {
             .await
             .expect("open SQLite");
         storage.migrate().await.expect("migrate");
-        let state = AppState::new(storage.clone(), Reference::get()).with_version("9.9.9-test");
+        let state = AppState::new(
+            storage.clone(),
+            clusterhub_search::SearchIndex::create_in_ram().expect("an index in memory"),
+            Reference::get(),
+        )
+        .with_version("9.9.9-test");
         TestApp {
             storage,
             router: clusterhub_web::router(state),

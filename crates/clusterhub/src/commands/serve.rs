@@ -32,7 +32,9 @@ pub async fn run(database: &DatabaseConfig, args: ServeArgs) -> anyhow::Result<E
         .await
         .with_context(|| format!("listening on {}", args.listen))?;
     let address = listener.local_addr()?;
-    let state = AppState::new(storage.clone(), reference);
+    // Until the directory keeps an index in the data directory, search starts empty.
+    let search = clusterhub_search::SearchIndex::create_in_ram()?;
+    let state = AppState::new(storage.clone(), search, reference);
     let app = clusterhub_web::router(state);
     tracing::info!(
         %address,
