@@ -164,6 +164,12 @@ impl SearchIndex {
         Ok(())
     }
 
+    /// The payload of the last commit (see [`IndexWriter::commit_with_payload`]), if it had
+    /// one: where a follower of the database records how far the index is current.
+    pub fn commit_payload(&self) -> Result<Option<String>, SearchError> {
+        Ok(self.inner.index.load_metas()?.payload)
+    }
+
     /// How many organisations the index holds.
     pub fn num_documents(&self) -> u64 {
         self.inner.reader.searcher().num_docs()
@@ -261,6 +267,19 @@ impl IndexWriter {
     /// Makes every change so far durable and visible to searches.
     pub fn commit(&mut self) -> Result<(), SearchError> {
         self.writer.commit()?;
+        if self.reload_on_commit {
+            self.index.reload()?;
+        }
+        Ok(())
+    }
+
+    /// Like [`IndexWriter::commit`], and stores `payload` with the commit in the same atomic
+    /// step, so that it always describes exactly the committed documents; read it back with
+    /// [`SearchIndex::commit_payload`]. Background merges keep it; a later commit replaces it.
+    pub fn commit_with_payload(&mut self, payload: &str) -> Result<(), SearchError> {
+        let mut prepared = self.writer.prepare_commit()?;
+        prepared.set_payload(payload);
+        prepared.commit()?;
         if self.reload_on_commit {
             self.index.reload()?;
         }
