@@ -1,15 +1,22 @@
 //! Parsers for outside data: organisations in Clusterhub's CSV/XLSX layout
-//! (`docs/import-format.md`) and CORDIS project records (XML and CSV).
+//! (`docs/import-format.md`), CORDIS project records (XML and CSV) and Eurostat regional
+//! employment by sector (`nama_10r_3empers`, raw TSV or the Data Commons CSV).
 //!
 //! Every parser turns text into validated domain values or into errors that say where (line and
 //! column), what (the value) and why (the reason), so a person can fix the file. Nothing here
 //! touches a database or the file system: callers hand in readers and bytes.
 
 mod cordis;
+mod eurostat;
 mod organisations;
 mod table;
 
 pub use cordis::{CordisParticipant, CordisProject, parse_cordis_csv, parse_cordis_xml};
+pub use eurostat::{
+    DroppedRegion, EmploymentError, EmploymentFile, EmploymentLayout, EmploymentObservation,
+    EmploymentOnNuts2021, RegionalEmployment, TOTAL_SECTOR, parse_data_commons_csv,
+    parse_employment, parse_eurostat_tsv, translate_to_nuts_2021,
+};
 pub use organisations::{OrganisationColumns, ParsedOrganisation};
 pub use table::{CsvRows, FileFormat, RawRow, read_xlsx, sniff_format};
 
