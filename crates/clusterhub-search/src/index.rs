@@ -180,6 +180,12 @@ impl SearchIndex {
         self.inner.reader.searcher().segment_readers().len()
     }
 
+    /// How many segments the last commit on disk holds, whether or not this handle has loaded
+    /// it (a rebuild's writer does not reload).
+    pub fn committed_segments(&self) -> Result<usize, SearchError> {
+        Ok(self.inner.index.searchable_segment_metas()?.len())
+    }
+
     /// Bytes of memory held by the in-memory facet tables.
     pub fn facet_memory_bytes(&self) -> usize {
         self.inner.cache.memory_bytes()
@@ -324,9 +330,34 @@ impl IndexWriter {
 
     /// Merges every segment into one (after a rebuild; slow on big indexes) and commits.
     pub fn merge_all(&mut self) -> Result<(), SearchError> {
-        let segments = self.index.inner.index.searchable_segment_ids()?;
-        if segments.len() > 1 {
-            self.writer.merge(&segments).wait()?;
+        self.merge_down_to(1)
+    }
+
+    /// Merges the committed segments into at most `segments` segments of about equal size and
+    /// commits. The merges run at the same time, one thread each, so merging into as many
+    /// segments as there are cores takes about 1/cores of the time of [`IndexWriter::merge_all`].
+    pub fn merge_down_to(&mut self, segments: usize) -> Result<(), SearchError> {
+        let mut metas = self.index.inner.index.searchable_segment_metas()?;
+        let groups = segments.max(1);
+        if metas.len() > groups {
+            // Largest first, each into the group with the fewest documents so far.
+            metas.sort_by_key(|meta| std::cmp::Reverse(meta.num_docs()));
+            let mut plan: Vec<(u64, Vec<tantivy::index::SegmentId>)> =
+                vec![(0, Vec::new()); groups];
+            for meta in &metas {
+                if let Some(lightest) = plan.iter_mut().min_by_key(|(docs, _)| *docs) {
+                    lightest.0 += u64::from(meta.num_docs());
+                    lightest.1.push(meta.id());
+                }
+            }
+            let merges: Vec<_> = plan
+                .iter()
+                .filter(|(_, ids)| ids.len() > 1)
+                .map(|(_, ids)| self.writer.merge(ids))
+                .collect();
+            for merge in merges {
+                merge.wait()?;
+            }
         }
         self.commit()
     }

@@ -123,56 +123,83 @@ pub(crate) fn nuts_ancestry(code: &str) -> impl Iterator<Item = &str> {
 /// its division, group and class (`J`, `62`, `62.0`, `62.01`).
 pub(crate) fn nace_ancestry(code: &str) -> Vec<String> {
     let mut codes = Vec::with_capacity(4);
-    if let Some(section) = Reference::get().nace().section_of(code)
-        && section.code != code
-    {
-        codes.push(section.code.clone());
-    }
-    for end in [2, 4, 5] {
-        if end < code.len() && code.is_char_boundary(end) {
-            codes.push(code[..end].to_owned());
-        }
-    }
-    codes.push(code.to_owned());
+    visit_nace_ancestry(code, |ancestor| codes.push(ancestor.to_owned()));
     codes
 }
 
-/// Writes a profile as an index document.
+/// Calls `visit` with every code of [`nace_ancestry`], in its order, without allocating.
+pub(crate) fn visit_nace_ancestry(code: &str, mut visit: impl FnMut(&str)) {
+    if let Some(section) = Reference::get().nace().section_of(code)
+        && section.code != code
+    {
+        visit(&section.code);
+    }
+    for end in [2, 4, 5] {
+        if end < code.len() && code.is_char_boundary(end) {
+            visit(&code[..end]);
+        }
+    }
+    visit(code);
+}
+
+/// Writes `tag:value` into `buffer` (cleared first) and gives it back.
+fn tagged_into<'a>(buffer: &'a mut String, group: FacetGroup, value: &str) -> &'a str {
+    buffer.clear();
+    buffer.push(group.tag());
+    buffer.push(TAG_SEPARATOR);
+    buffer.push_str(value);
+    buffer
+}
+
+/// Writes a profile as an index document. Every term is written through one scratch buffer: the
+/// document copies what it is given, so nothing here allocates per value.
 pub(crate) fn to_tantivy(fields: &Fields, document: &OrganisationDocument) -> TantivyDocument {
     let mut out = TantivyDocument::new();
     out.add_i64(fields.id, document.id);
     out.add_i64(fields.revision, document.revision);
 
     // Each text field gets one value: every value costs the indexer a token stream of its own.
-    let mut names = document.name.clone();
+    let mut text = String::with_capacity(
+        document.name.len()
+            + document
+                .names
+                .iter()
+                .map(|name| name.len() + 1)
+                .sum::<usize>(),
+    );
+    text.push_str(&document.name);
     for name in &document.names {
         if name != &document.name {
-            names.push('\n');
-            names.push_str(name);
+            text.push('\n');
+            text.push_str(name);
         }
     }
-    out.add_text(fields.names, names);
-    let mut body = String::new();
-    for text in document
-        .descriptions
-        .iter()
-        .chain(&document.offers)
-        .chain(&document.requests)
-        .chain(&document.city)
-    {
-        if !body.is_empty() {
-            body.push('\n');
+    out.add_text(fields.names, &text);
+    let body = || {
+        document
+            .descriptions
+            .iter()
+            .chain(&document.offers)
+            .chain(&document.requests)
+            .chain(&document.city)
+    };
+    text.clear();
+    text.reserve(body().map(|part| part.len() + 1).sum());
+    for part in body() {
+        if !text.is_empty() {
+            text.push('\n');
         }
-        body.push_str(text);
+        text.push_str(part);
     }
-    if !body.is_empty() {
-        out.add_text(fields.body, body);
+    if !text.is_empty() {
+        out.add_text(fields.body, &text);
     }
 
+    let mut term = String::with_capacity(64);
     let mut both = |group: FacetGroup, value: &str| {
-        let term = tagged(group, value);
-        out.add_text(fields.filter, &term);
-        out.add_text(fields.facets, &term);
+        let term = tagged_into(&mut term, group, value);
+        out.add_text(fields.filter, term);
+        out.add_text(fields.facets, term);
     };
     both(FacetGroup::Kind, &document.kind);
     both(FacetGroup::Country, &document.country);
@@ -203,16 +230,28 @@ pub(crate) fn to_tantivy(fields: &Fields, document: &OrganisationDocument) -> Ta
         }
     }
     if let Some(nuts) = &document.nuts {
-        out.add_text(fields.facets, tagged(FacetGroup::Nuts, nuts));
+        out.add_text(
+            fields.facets,
+            tagged_into(&mut term, FacetGroup::Nuts, nuts),
+        );
         for code in nuts_ancestry(nuts) {
-            out.add_text(fields.filter, tagged(FacetGroup::Nuts, code));
+            out.add_text(
+                fields.filter,
+                tagged_into(&mut term, FacetGroup::Nuts, code),
+            );
         }
     }
     for code in &document.nace {
-        out.add_text(fields.facets, tagged(FacetGroup::Nace, code));
-        for prefix in nace_ancestry(code) {
-            out.add_text(fields.filter, tagged(FacetGroup::Nace, &prefix));
-        }
+        out.add_text(
+            fields.facets,
+            tagged_into(&mut term, FacetGroup::Nace, code),
+        );
+        visit_nace_ancestry(code, |prefix| {
+            out.add_text(
+                fields.filter,
+                tagged_into(&mut term, FacetGroup::Nace, prefix),
+            );
+        });
     }
 
     if let Some((lat, lon)) = document.location
