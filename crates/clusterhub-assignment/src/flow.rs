@@ -1,0 +1,364 @@
+//! A residual network in compressed arrays with an exact maximum flow (Dinic) for the feasibility
+//! phase and an exact minimum-cost flow by cost scaling (Goldberg–Tarjan push-relabel).
+//!
+//! Nodes are `u32`; each node's residual arcs are one contiguous range of the arc arrays (CSR),
+//! and every arc knows the position of its reverse arc. Costs are `i64` and are multiplied by
+//! `n + 1` so that an ε-optimal flow with ε = 1 on the scaled costs is optimal on the original ones:
+//! a cycle has at most `n` arcs, so a negative cycle (original cost ≤ −1, scaled ≤ −(n+1)) cannot
+//! exist in a flow where every residual arc has reduced cost ≥ −1.
+
+use std::collections::VecDeque;
+
+/// One arc to be added: capacity is the residual capacity of the forward arc (upper minus lower
+/// bound), the reverse arc starts at 0.
+#[derive(Clone, Copy, Debug)]
+pub struct ArcSpec {
+    pub tail: u32,
+    pub head: u32,
+    pub capacity: i32,
+    pub cost: i64,
+}
+
+/// The residual network.
+pub struct Network {
+    first: Vec<u32>,
+    head: Vec<u32>,
+    rev: Vec<u32>,
+    cap: Vec<i32>,
+    cost: Vec<i64>,
+}
+
+/// Builds a network in two passes over the same arc sequence: `count` sees every arc once to size
+/// the ranges, then `fill` sees the same arcs in the same order and learns each arc's position.
+pub struct NetworkBuilder {
+    nodes: usize,
+    degree: Vec<u32>,
+    arcs: usize,
+}
+
+impl NetworkBuilder {
+    pub fn new(nodes: usize) -> Self {
+        NetworkBuilder {
+            nodes,
+            degree: vec![0; nodes + 1],
+            arcs: 0,
+        }
+    }
+
+    /// First pass: one call per arc.
+    pub fn count(&mut self, tail: u32, head: u32) {
+        self.degree[tail as usize] += 1;
+        self.degree[head as usize] += 1;
+        self.arcs += 1;
+    }
+
+    /// Ends the first pass.
+    pub fn into_filler(self) -> NetworkFiller {
+        let mut first = Vec::with_capacity(self.nodes + 1);
+        let mut sum = 0u32;
+        for &d in &self.degree[..self.nodes] {
+            first.push(sum);
+            sum += d;
+        }
+        first.push(sum);
+        let total = sum as usize;
+        NetworkFiller {
+            next: first[..self.nodes].to_vec(),
+            network: Network {
+                first,
+                head: vec![0; total],
+                rev: vec![0; total],
+                cap: vec![0; total],
+                cost: vec![0; total],
+            },
+        }
+    }
+}
+
+/// The second pass of [`NetworkBuilder`].
+pub struct NetworkFiller {
+    next: Vec<u32>,
+    network: Network,
+}
+
+impl NetworkFiller {
+    /// Adds an arc and returns the position of its forward arc.
+    pub fn add(&mut self, arc: ArcSpec) -> u32 {
+        let forward = self.next[arc.tail as usize];
+        self.next[arc.tail as usize] += 1;
+        let backward = self.next[arc.head as usize];
+        self.next[arc.head as usize] += 1;
+        let net = &mut self.network;
+        let (f, b) = (forward as usize, backward as usize);
+        net.head[f] = arc.head;
+        net.rev[f] = backward;
+        net.cap[f] = arc.capacity;
+        net.cost[f] = arc.cost;
+        net.head[b] = arc.tail;
+        net.rev[b] = forward;
+        net.cap[b] = 0;
+        net.cost[b] = -arc.cost;
+        forward
+    }
+
+    pub fn finish(self) -> Network {
+        self.network
+    }
+}
+
+impl Network {
+    pub fn nodes(&self) -> usize {
+        self.first.len() - 1
+    }
+
+    /// The flow on a forward arc: the residual capacity of its reverse arc.
+    pub fn flow(&self, arc: u32) -> i32 {
+        self.cap[self.rev[arc as usize] as usize]
+    }
+
+    /// Removes an arc and its reverse from the residual network (both capacities become 0); the
+    /// flow it carried stays accounted for by the caller.
+    pub fn freeze(&mut self, arc: u32) {
+        let reverse = self.rev[arc as usize] as usize;
+        self.cap[arc as usize] = 0;
+        self.cap[reverse] = 0;
+    }
+
+    /// Maximum flow from `source` to `sink` (Dinic: BFS levels, blocking flows by an iterative
+    /// depth-first search with current-arc pointers). Returns the flow value.
+    pub fn max_flow(&mut self, source: u32, sink: u32) -> i64 {
+        let n = self.nodes();
+        let mut level = vec![u32::MAX; n];
+        let mut current = vec![0u32; n];
+        let mut queue = VecDeque::new();
+        let mut path: Vec<u32> = Vec::new();
+        let mut total = 0i64;
+        loop {
+            level.fill(u32::MAX);
+            level[source as usize] = 0;
+            queue.clear();
+            queue.push_back(source);
+            while let Some(v) = queue.pop_front() {
+                for a in self.first[v as usize]..self.first[v as usize + 1] {
+                    let w = self.head[a as usize];
+                    if self.cap[a as usize] > 0 && level[w as usize] == u32::MAX {
+                        level[w as usize] = level[v as usize] + 1;
+                        queue.push_back(w);
+                    }
+                }
+            }
+            if level[sink as usize] == u32::MAX {
+                return total;
+            }
+            current.copy_from_slice(&self.first[..n]);
+            path.clear();
+            loop {
+                let v = match path.last() {
+                    None => source,
+                    Some(&a) => self.head[a as usize],
+                };
+                if v == sink {
+                    let bottleneck = path
+                        .iter()
+                        .map(|&a| self.cap[a as usize])
+                        .min()
+                        .unwrap_or(0);
+                    let mut cut = path.len();
+                    for (i, &a) in path.iter().enumerate() {
+                        self.cap[a as usize] -= bottleneck;
+                        let r = self.rev[a as usize] as usize;
+                        self.cap[r] += bottleneck;
+                        if self.cap[a as usize] == 0 && cut == path.len() {
+                            cut = i;
+                        }
+                    }
+                    total += i64::from(bottleneck);
+                    path.truncate(cut);
+                    continue;
+                }
+                let end = self.first[v as usize + 1];
+                let mut a = current[v as usize];
+                while a < end {
+                    let w = self.head[a as usize];
+                    if self.cap[a as usize] > 0 && level[w as usize] == level[v as usize] + 1 {
+                        break;
+                    }
+                    a += 1;
+                }
+                current[v as usize] = a;
+                if a < end {
+                    path.push(a);
+                } else {
+                    // A dead end: no augmenting path leaves v in this phase.
+                    level[v as usize] = u32::MAX;
+                    if path.pop().is_none() {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    /// The nodes reachable from `from` through arcs with residual capacity.
+    pub fn reachable(&self, from: u32) -> Vec<bool> {
+        let mut seen = vec![false; self.nodes()];
+        let mut stack = vec![from];
+        seen[from as usize] = true;
+        while let Some(v) = stack.pop() {
+            for a in self.first[v as usize]..self.first[v as usize + 1] {
+                let w = self.head[a as usize];
+                if self.cap[a as usize] > 0 && !seen[w as usize] {
+                    seen[w as usize] = true;
+                    stack.push(w);
+                }
+            }
+        }
+        seen
+    }
+
+    /// Turns the current flow (which must conserve flow at every node that has residual arcs)
+    /// into a minimum-cost one. Costs must already be scaled by `n + 1` (see the module doc).
+    pub fn min_cost(&mut self) {
+        let n = self.nodes();
+        let max_cost = self.cost.iter().map(|c| c.abs()).max().unwrap_or(0);
+        let mut solver = CostScaling {
+            net: self,
+            price: vec![0; n],
+            excess: vec![0; n],
+            current: Vec::new(),
+            queue: VecDeque::new(),
+        };
+        solver.current = solver.net.first[..n].to_vec();
+        const ALPHA: i64 = 8;
+        let mut epsilon = max_cost;
+        while epsilon > 1 {
+            epsilon = (epsilon / ALPHA).max(1);
+            solver.refine(epsilon);
+        }
+    }
+}
+
+struct CostScaling<'a> {
+    net: &'a mut Network,
+    price: Vec<i64>,
+    excess: Vec<i64>,
+    current: Vec<u32>,
+    queue: VecDeque<u32>,
+}
+
+impl CostScaling<'_> {
+    /// Makes an ε-optimal flow from a 2ε… αε-optimal one: saturate every residual arc of
+    /// negative reduced cost, then push the resulting excesses along admissible arcs (reduced
+    /// cost < 0), relabelling nodes that have none.
+    fn refine(&mut self, epsilon: i64) {
+        let n = self.net.nodes();
+        for v in 0..n {
+            let pv = self.price[v];
+            for a in self.net.first[v] as usize..self.net.first[v + 1] as usize {
+                let c = self.net.cap[a];
+                if c > 0 {
+                    let w = self.net.head[a] as usize;
+                    if self.net.cost[a] + pv - self.price[w] < 0 {
+                        self.net.cap[a] = 0;
+                        let r = self.net.rev[a] as usize;
+                        self.net.cap[r] += c;
+                        self.excess[v] -= i64::from(c);
+                        self.excess[w] += i64::from(c);
+                    }
+                }
+            }
+        }
+        for v in 0..n {
+            self.current[v] = self.net.first[v];
+            if self.excess[v] > 0 {
+                self.queue.push_back(v as u32);
+            }
+        }
+        while let Some(v) = self.queue.pop_front() {
+            self.discharge(v as usize, epsilon);
+        }
+    }
+
+    fn discharge(&mut self, v: usize, epsilon: i64) {
+        while self.excess[v] > 0 {
+            let end = self.net.first[v + 1] as usize;
+            let mut a = self.current[v] as usize;
+            let pv = self.price[v];
+            while a < end {
+                if self.net.cap[a] > 0 {
+                    let w = self.net.head[a] as usize;
+                    if self.net.cost[a] + pv - self.price[w] < 0 {
+                        // Look ahead: pushing into a node that could only push it back is wasted
+                        // work; relabel that node first.
+                        if self.excess[w] >= 0 && !self.has_admissible(w) {
+                            self.relabel(w, epsilon);
+                            if self.net.cost[a] + pv - self.price[w] >= 0 {
+                                a += 1;
+                                continue;
+                            }
+                        }
+                        let delta = self.excess[v].min(i64::from(self.net.cap[a]));
+                        let r = self.net.rev[a] as usize;
+                        self.net.cap[a] -= delta as i32;
+                        self.net.cap[r] += delta as i32;
+                        self.excess[v] -= delta;
+                        let before = self.excess[w];
+                        self.excess[w] += delta;
+                        if before <= 0 && self.excess[w] > 0 {
+                            self.queue.push_back(w as u32);
+                        }
+                        if self.excess[v] == 0 {
+                            break;
+                        }
+                    }
+                }
+                a += 1;
+            }
+            if self.excess[v] > 0 {
+                assert!(
+                    self.relabel(v, epsilon),
+                    "an active node without residual arcs: the feasibility phase rules this out"
+                );
+            } else {
+                self.current[v] = a as u32;
+            }
+        }
+    }
+
+    fn has_admissible(&mut self, v: usize) -> bool {
+        let end = self.net.first[v + 1] as usize;
+        let pv = self.price[v];
+        let mut a = self.current[v] as usize;
+        while a < end {
+            if self.net.cap[a] > 0 {
+                let w = self.net.head[a] as usize;
+                if self.net.cost[a] + pv - self.price[w] < 0 {
+                    self.current[v] = a as u32;
+                    return true;
+                }
+            }
+            a += 1;
+        }
+        self.current[v] = end as u32;
+        false
+    }
+
+    /// Lowers the price of `v` as far as ε-optimality allows: afterwards its cheapest residual
+    /// arc has reduced cost exactly −ε.
+    /// Returns false (and changes nothing) if `v` has no residual arc at all.
+    fn relabel(&mut self, v: usize, epsilon: i64) -> bool {
+        let mut best = i64::MIN;
+        for a in self.net.first[v] as usize..self.net.first[v + 1] as usize {
+            if self.net.cap[a] > 0 {
+                let w = self.net.head[a] as usize;
+                best = best.max(self.price[w] - self.net.cost[a]);
+            }
+        }
+        self.current[v] = self.net.first[v];
+        if best == i64::MIN {
+            return false;
+        }
+        self.price[v] = best - epsilon;
+        true
+    }
+}
