@@ -229,6 +229,7 @@ impl Network {
             queue: VecDeque::new(),
         };
         solver.current = solver.net.first[..n].to_vec();
+        solver.initial_prices();
         const ALPHA: i64 = 8;
         let mut epsilon = max_cost;
         while epsilon > 1 {
@@ -247,6 +248,24 @@ struct CostScaling<'a> {
 }
 
 impl CostScaling<'_> {
+    /// A starting point for the prices (any prices are correct, since refine first saturates
+    /// every arc of negative reduced cost; these make the first refine cheaper): one sweep from
+    /// the last node to the first sets each node's price so that none of its residual arcs has
+    /// negative reduced cost given the prices already set. In the assignment network (targets
+    /// after agents) an agent starts priced at its best pair, so the first refine does not
+    /// saturate every pair.
+    fn initial_prices(&mut self) {
+        for v in (0..self.net.nodes()).rev() {
+            let mut best = 0i64;
+            for a in self.net.first[v] as usize..self.net.first[v + 1] as usize {
+                if self.net.cap[a] > 0 {
+                    best = best.max(self.price[self.net.head[a] as usize] - self.net.cost[a]);
+                }
+            }
+            self.price[v] = best;
+        }
+    }
+
     /// Makes an ε-optimal flow from a 2ε… αε-optimal one: saturate every residual arc of
     /// negative reduced cost, then push the resulting excesses along admissible arcs (reduced
     /// cost < 0), relabelling nodes that have none.

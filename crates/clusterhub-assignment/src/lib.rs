@@ -492,7 +492,9 @@ impl<'p> Plan<'p> {
         Ok(())
     }
 
-    /// Every arc of the network, in a fixed order.
+    /// Every arc of the network, in a fixed order. Each node's residual arcs are kept in this
+    /// order, so the arcs that usually carry flow onward come first: a target's arc to the sink
+    /// before the (mostly empty) reverse arcs of its candidate pairs.
     fn for_each_arc(&self, mut f: impl FnMut(BoundedArc)) {
         let problem = self.problem;
         let agent_upper_sum: i64 = (0..problem.agents.len()).map(|a| self.agent_upper(a)).sum();
@@ -534,16 +536,6 @@ impl<'p> Plan<'p> {
                 kind: ArcKind::Agent(a as u32),
             });
         }
-        for (e, edge) in problem.edges.iter().enumerate() {
-            f(BoundedArc {
-                tail: self.agent_node(edge.agent),
-                head: self.target_node(edge.target),
-                lower: i64::from(edge.forced),
-                upper: 1,
-                cost: -edge.score * self.cost_scale,
-                kind: ArcKind::Pair(e as u32),
-            });
-        }
         for (t, target) in problem.targets.iter().enumerate() {
             f(BoundedArc {
                 tail: self.target_node(t as u32),
@@ -552,6 +544,16 @@ impl<'p> Plan<'p> {
                 upper: self.target_upper(t),
                 cost: 0,
                 kind: ArcKind::Target(t as u32),
+            });
+        }
+        for (e, edge) in problem.edges.iter().enumerate() {
+            f(BoundedArc {
+                tail: self.agent_node(edge.agent),
+                head: self.target_node(edge.target),
+                lower: i64::from(edge.forced),
+                upper: 1,
+                cost: -edge.score * self.cost_scale,
+                kind: ArcKind::Pair(e as u32),
             });
         }
     }
