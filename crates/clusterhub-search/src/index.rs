@@ -158,6 +158,24 @@ impl SearchIndex {
         crate::search::run(&searcher, &self.inner.cache, &self.inner.fields, query)
     }
 
+    /// Runs `visit` over the searcher, the fields and every segment's documents matching
+    /// `query` (see `search::for_each_match`); the map layer counts them by place.
+    pub(crate) fn with_matches(
+        &self,
+        query: &SearchQuery,
+        visit: &mut crate::map::MatchVisitor<'_>,
+    ) -> Result<(), SearchError> {
+        let searcher = self.inner.reader.searcher();
+        let fields = &self.inner.fields;
+        crate::search::for_each_match(
+            &searcher,
+            &self.inner.cache,
+            fields,
+            query,
+            &mut |segment, matches| visit(&searcher, fields, segment, matches),
+        )
+    }
+
     /// Picks up commits made by another handle or process on the same directory.
     pub fn reload(&self) -> Result<(), SearchError> {
         self.inner.reader.reload()?;

@@ -266,6 +266,40 @@ struct Plan {
     bbox: Option<BoundingBox>,
 }
 
+impl Plan {
+    fn of(query: &SearchQuery) -> Plan {
+        Plan {
+            terms: query.text.as_deref().map(query_terms).unwrap_or_default(),
+            groups: query
+                .filters
+                .active_groups()
+                .into_iter()
+                .map(|group| (group, query.filters.values(group)))
+                .collect(),
+            bbox: query.bbox,
+        }
+    }
+}
+
+/// Visits, segment by segment, the documents that match every condition of `query` (keywords,
+/// filters and map box; its sort and page play no part): the whole result set, for the map
+/// layer of [`crate::map`].
+pub(crate) fn for_each_match(
+    searcher: &Searcher,
+    cache: &FacetCache,
+    fields: &Fields,
+    query: &SearchQuery,
+    visit: &mut dyn FnMut(&PreparedSegment<'_>, &Selection) -> Result<(), SearchError>,
+) -> Result<(), SearchError> {
+    let plan = Plan::of(query);
+    for segment in &cache.prepare(searcher)? {
+        let conditions = Conditions::new(&plan, fields, segment)?;
+        let (matches, _) = conditions.pass(None, segment.reader.max_doc());
+        visit(segment, &matches)?;
+    }
+    Ok(())
+}
+
 /// One condition of a search in one segment: its documents, and the base they are exactly,
 /// if there is one.
 enum Condition<'a> {
@@ -617,16 +651,7 @@ pub(crate) fn run(
     }
 
     let segments = cache.prepare(searcher)?;
-    let plan = Plan {
-        terms: query.text.as_deref().map(query_terms).unwrap_or_default(),
-        groups: query
-            .filters
-            .active_groups()
-            .into_iter()
-            .map(|group| (group, query.filters.values(group)))
-            .collect(),
-        bbox: query.bbox,
-    };
+    let plan = Plan::of(query);
     let has_text = !plan.terms.is_empty();
     let scored = has_text && query.sort == Sort::Relevance;
     let ranking = if scored {
