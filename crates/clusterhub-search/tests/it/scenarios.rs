@@ -569,6 +569,33 @@ fn pages_past_the_window_are_refused() {
 }
 
 #[test]
+fn merging_down_keeps_every_profile_and_every_answer() {
+    let mut documents = corpus(9, 400);
+    let (index, mut writer) = index_of(&documents, 7);
+    assert_eq!(index.committed_segments().expect("segments"), 7);
+    // A deletion in a segment that is merged away stays deleted.
+    let deleted = documents.remove(10).id;
+    writer.delete(deleted);
+    writer.commit().expect("commit");
+    writer.merge_down_to(3).expect("merge down to three");
+    assert_eq!(index.committed_segments().expect("segments"), 3);
+    assert_eq!(index.num_segments(), 3);
+    assert_eq!(index.num_documents(), documents.len() as u64);
+    let oracle = Corpus::new(&documents);
+    let mut random = Random::new(9);
+    for _ in 0..60 {
+        check(&index, &oracle, &random_query(&mut random));
+    }
+    // Fewer segments than asked for: nothing to merge.
+    writer.merge_down_to(5).expect("no merge");
+    assert_eq!(index.committed_segments().expect("segments"), 3);
+    writer.merge_all().expect("merge all");
+    assert_eq!(index.num_segments(), 1);
+    check(&index, &oracle, &SearchQuery::default());
+    check(&index, &oracle, &text("hydrogen cluster"));
+}
+
+#[test]
 fn an_index_on_disk_opens_again() {
     let directory = tempfile::tempdir().expect("a temporary directory");
     let path = directory.path().join("search");

@@ -44,18 +44,16 @@ const SEED: u64 = 42;
 const SAMPLE_SIZE: usize = 20_000;
 /// Hits per page.
 const PER_PAGE: usize = 20;
-/// Indexing threads and memory of the rebuild writer.
+/// Indexing threads and memory of the rebuild writer. With one commit at the end, each thread
+/// writes one segment until its share of the memory is full: 200 MB holds about 500,000
+/// profiles, so a million profiles make two segments and need no merge. (Measured at 1 M on
+/// 2 cores: 100 MB gave 12 segments and a merge into 2 that cost 12% more CPU in all; a commit
+/// every 100,000 profiles gave 20 segments whose merge into one took a third of the build.)
 const WRITER_THREADS: usize = 2;
 const WRITER_BYTES: usize = 400_000_000;
-/// How many segments a rebuild merges into: one per core, so that the merges run side by side.
+/// How many segments a rebuild merges into (if it wrote more): one per core, so that the merges
+/// run side by side. Searches over two segments measured as fast as over one at 1 M profiles.
 const REBUILD_SEGMENTS: usize = 2;
-
-fn rebuild_segments() -> usize {
-    std::env::var("CH_SEGMENTS")
-        .ok()
-        .and_then(|value| value.parse().ok())
-        .unwrap_or(REBUILD_SEGMENTS)
-}
 
 /// The design's build rate target (profiles per second).
 const BUILD_TARGET: usize = 200_000;
@@ -1087,7 +1085,7 @@ fn build_ours(
     let indexing = started.elapsed();
     let segments_written = index.committed_segments()?;
     let started = Instant::now();
-    writer.merge_down_to(rebuild_segments())?;
+    writer.merge_down_to(REBUILD_SEGMENTS)?;
     writer.finish()?;
     let merging = started.elapsed();
     let segments = index.committed_segments()?;
@@ -1119,6 +1117,29 @@ fn measure_ours(
         latencies.push(started.elapsed());
         totals.push(results.total);
     }
+    // Two more rounds; the fastest of the three of each query is what the query costs when
+    // nothing else on the machine gets in the way (a shared machine inflates single rounds).
+    let mut best = latencies.clone();
+    for _ in 0..2 {
+        for (query, fastest) in queries.iter().zip(&mut best) {
+            let started = Instant::now();
+            index.search(&query.query)?;
+            *fastest = (*fastest).min(started.elapsed());
+        }
+    }
+    let best = Measured {
+        engine: String::new(),
+        profiles,
+        latencies: best,
+        totals: Vec::new(),
+    };
+    println!(
+        "  ours, fastest of three rounds per query (less sensitive to other work on the machine): p50 {:.3} ms, p95 {:.3} ms, p99 {:.3} ms, max {:.3} ms",
+        best.percentile(0.50),
+        best.percentile(0.95),
+        best.percentile(0.99),
+        best.percentile(1.0)
+    );
     let mut slowest: Vec<usize> = (0..queries.len()).collect();
     slowest.sort_by_key(|&position| std::cmp::Reverse(latencies[position]));
     for &position in slowest.iter().take(8) {
