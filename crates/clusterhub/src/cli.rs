@@ -57,6 +57,19 @@ pub enum Command {
     /// Measure the performance targets beside references measured in the same run.
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// Solve an assignment problem exactly: JSON problem in, optimal pairs out (exit code 2 if
+    /// no assignment exists, 1 if the input is malformed).
+    Match(MatchArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MatchArgs {
+    /// The problem: agents, targets, scored edges, forbidden and forced pairs, total, quotas.
+    #[arg(long)]
+    pub input: PathBuf,
+    /// Where to write `{"objective": N, "pairs": [[agent, target], ...]}`.
+    #[arg(long)]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -117,6 +130,47 @@ pub enum BenchCommand {
     /// Directory search: index build rate, query latency with every facet count and resident
     /// memory, beside SQLite FTS5 and PostgreSQL full-text search doing the same work.
     Search(BenchSearchArgs),
+    /// The assignment engine on 100k visitors x 10k hosts and a 100k x 100k one-to-one instance,
+    /// beside OR-Tools' min-cost flow (Python, `pip install ortools`) on the same instances.
+    Match(BenchMatchArgs),
+    /// Solve one `bench match` instance file and print its figures as JSON (used by `bench match`
+    /// to measure our peak memory in a process of its own).
+    #[command(hide = true)]
+    MatchSolve(BenchMatchSolveArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BenchMatchArgs {
+    /// Visitors (agents, each taking at most one host) in the first instance.
+    #[arg(long, default_value_t = 100_000)]
+    pub visitors: u32,
+    /// Hosts (targets) in the first instance.
+    #[arg(long, default_value_t = 10_000)]
+    pub hosts: u32,
+    /// How many visitors a host can take in the first instance.
+    #[arg(long, default_value_t = 10)]
+    pub capacity: u32,
+    /// Candidate hosts per visitor, on average.
+    #[arg(long, default_value_t = 100)]
+    pub candidates: u32,
+    /// The side of the one-to-one instance (0 skips it).
+    #[arg(long, default_value_t = 100_000)]
+    pub one_to_one: u32,
+    /// The random seed of the first instance (the second uses seed + 1).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// The Python interpreter with `ortools` installed.
+    #[arg(long, default_value = "python3")]
+    pub python: String,
+    /// The OR-Tools reference script.
+    #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/ortools_match.py"))]
+    pub script: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchMatchSolveArgs {
+    /// An instance written by `bench match`.
+    pub file: PathBuf,
 }
 
 #[derive(Debug, Args)]

@@ -1,9 +1,11 @@
 //! One module per subcommand; `run` builds the async runtime and dispatches.
 
 mod bench;
+mod bench_match;
 mod bench_search;
 mod demo;
 mod import;
+mod match_cmd;
 mod serve;
 
 use std::process::ExitCode;
@@ -32,6 +34,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Command::Import(command) => import::run(&database, command).await,
             Command::Demo(args) => demo::run(&database, args).await,
             Command::Bench(command) => bench::run(command).await,
+            Command::Match(args) => match_cmd::run(args),
         }
     })
 }

@@ -3,6 +3,7 @@
 
 mod cli;
 mod import;
+mod match_cli;
 mod serve;
 
 use std::path::{Path, PathBuf};
