@@ -90,6 +90,9 @@ pub enum ImportCommand {
     /// CORDIS projects with their participants: XML project records (a file or a folder of
     /// them) or the CORDIS CSV layout (`projectID;projectAcronym;organisationID;...`).
     Cordis(ImportCordisArgs),
+    /// Regional employment by sector: Eurostat `nama_10r_3empers` as its raw TSV or as the
+    /// Data Commons CSV (`Date,GeoId,Count_Person_Employed_NACE/A,...`), on NUTS 2021 regions.
+    Employment(ImportEmploymentArgs),
 }
 
 #[derive(Debug, Args)]
@@ -97,6 +100,15 @@ pub struct ImportOrganisationsArgs {
     /// The file to import (`.csv` or `.xlsx`; the content decides, not the extension).
     pub file: PathBuf,
     /// Check every row and report every problem, writing nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportEmploymentArgs {
+    /// The file to import (`.tsv` or `.csv`; the header decides the layout).
+    pub file: PathBuf,
+    /// Check everything and report, writing nothing.
     #[arg(long)]
     pub dry_run: bool,
 }
@@ -130,6 +142,9 @@ pub enum BenchCommand {
     /// Directory search: index build rate, query latency with every facet count and resident
     /// memory, beside SQLite FTS5 and PostgreSQL full-text search doing the same work.
     Search(BenchSearchArgs),
+    /// Every observatory statistic for all regions × sectors × years of the shipped Eurostat
+    /// table, beside the same computation in SQL (SQLite window functions), results compared.
+    Observatory(BenchObservatoryArgs),
     /// The assignment engine on 100k visitors x 10k hosts and a 100k x 100k one-to-one instance,
     /// beside OR-Tools' min-cost flow (Python, `pip install ortools`) on the same instances.
     Match(BenchMatchArgs),
@@ -171,6 +186,13 @@ pub struct BenchMatchArgs {
 pub struct BenchMatchSolveArgs {
     /// An instance written by `bench match`.
     pub file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchObservatoryArgs {
+    /// How many times each side computes everything (the median is shown).
+    #[arg(long, default_value_t = 5)]
+    pub runs: usize,
 }
 
 #[derive(Debug, Args)]

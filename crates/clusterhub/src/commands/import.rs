@@ -17,6 +17,9 @@ pub async fn run(database: &DatabaseConfig, command: ImportCommand) -> anyhow::R
     match command {
         ImportCommand::Organisations(args) => organisations(database, args).await,
         ImportCommand::Cordis(args) => cordis(database, args).await,
+        ImportCommand::Employment(args) => {
+            crate::commands::import_employment::run(database, args).await
+        }
     }
 }
 

@@ -2,9 +2,11 @@
 
 mod bench;
 mod bench_match;
+mod bench_observatory;
 mod bench_search;
 mod demo;
 mod import;
+mod import_employment;
 mod match_cmd;
 mod serve;
 

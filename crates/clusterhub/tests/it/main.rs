@@ -2,6 +2,7 @@
 //! database in a temp dir, real signals.
 
 mod cli;
+mod employment;
 mod import;
 mod match_cli;
 mod serve;
