@@ -86,6 +86,20 @@ impl std::fmt::Debug for Storage {
     }
 }
 
+/// Every SQLite connection's settings: WAL, so that readers never wait for the writer, with
+/// `synchronous = FULL`, so that a committed transaction survives a power cut as well as a kill.
+const SQLITE_CONNECTION_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA temp_store = MEMORY;";
+
+/// A SQLite connection's page cache (64 MiB) and sorter threads (none) outside bulk imports;
+/// an import sets [`SQLITE_IMPORT_PRAGMAS`] and comes back to these when it ends.
+pub(crate) const SQLITE_CONNECTION_CACHE: &str = "PRAGMA cache_size = -65536; PRAGMA threads = 0;";
+
+/// A bulk import's connection: a page cache large enough to hold the pages a large import
+/// writes until the commit (SQLite takes the memory only as pages are used) and helper threads
+/// for the sorts that build indexes. Durability settings are untouched.
+pub(crate) const SQLITE_IMPORT_PRAGMAS: &str = "PRAGMA cache_size = -1048576; PRAGMA threads = 4;";
+
 static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
@@ -120,13 +134,8 @@ impl Storage {
                     .max_connections(4)
                     .after_connect(|connection, _meta| {
                         Box::pin(async move {
-                            connection
-                                .execute(
-                                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-                                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
-                                 PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;",
-                                )
-                                .await?;
+                            connection.execute(SQLITE_CONNECTION_PRAGMAS).await?;
+                            connection.execute(SQLITE_CONNECTION_CACHE).await?;
                             Ok(())
                         })
                     })

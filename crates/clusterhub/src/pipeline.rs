@@ -226,56 +226,185 @@ fn read_file(path: &Path, sender: &mpsc::Sender<Message>, today: time::Date) -> 
     }
 }
 
-/// Validates rows in order and sends batches of valid ones and every error. Checks that each
-/// `external_id` appears once and collects `member_of` references the file itself cannot satisfy.
+/// Raw rows per job handed to a validation thread.
+const CHUNK_ROWS: usize = 500;
+
+/// A row after validation: its line and prepared storage form, or every problem found in it.
+type Checked = Result<(u64, PreparedOrganisation), Vec<RowError>>;
+
+/// Validates rows and sends batches of valid ones and every error, in file order. Checks that
+/// each `external_id` appears once and collects `member_of` references the file itself cannot
+/// satisfy.
+///
+/// Three kinds of threads share the work: this one reads the table (for CSV, the byte-level
+/// parsing), a pool of validation threads (one per core) parses each row into the domain types
+/// and prepares its storage form in chunks of [`CHUNK_ROWS`], and a collector puts the chunks
+/// back in file order, checks keys across the whole file and forms the batches the writer takes.
+/// At most a few chunks per validation thread are in flight, so memory stays bounded whatever
+/// the file's size.
 fn validate_rows(
     header: &[String],
     rows: impl Iterator<Item = Result<RawRow, RowError>>,
     sender: &mpsc::Sender<Message>,
     today: time::Date,
 ) -> Result<(), String> {
+    use std::sync::mpsc as std_mpsc;
+
     let columns = OrganisationColumns::from_header(header).map_err(|error| error.to_string())?;
+    let workers = validation_threads();
+    let in_flight = workers * 4;
+    let (job_sender, job_receiver) =
+        std_mpsc::sync_channel::<(u64, Vec<Result<RawRow, RowError>>)>(in_flight);
+    let job_receiver = std::sync::Mutex::new(job_receiver);
+    let (done_sender, done_receiver) = std_mpsc::sync_channel::<(u64, Vec<Checked>)>(in_flight);
+    // The reader takes a ticket per chunk and the collector gives it back once the chunk is
+    // written out in order: that bounds the chunks waiting anywhere between the two.
+    let (ticket_sender, ticket_receiver) = std_mpsc::sync_channel::<()>(in_flight);
+    for _ in 0..in_flight {
+        let _ = ticket_sender.send(());
+    }
+    std::thread::scope(|scope| {
+        for index in 0..workers {
+            let done_sender = done_sender.clone();
+            let job_receiver = &job_receiver;
+            let columns = &columns;
+            std::thread::Builder::new()
+                .name(format!("import-check-{index}"))
+                .spawn_scoped(scope, move || {
+                    loop {
+                        let job = match job_receiver.lock() {
+                            Ok(receiver) => receiver.recv(),
+                            Err(_) => return,
+                        };
+                        let Ok((sequence, rows)) = job else {
+                            return;
+                        };
+                        let checked: Vec<Checked> = rows
+                            .into_iter()
+                            .map(|row| {
+                                // A row the table reader refused keeps its place in the order.
+                                let row = row.map_err(|error| vec![error])?;
+                                let parsed = columns.parse(&row, today)?;
+                                let prepared =
+                                    OrganisationImport::from_domain(&parsed.organisation).prepare();
+                                Ok((parsed.line, prepared))
+                            })
+                            .collect();
+                        if done_sender.send((sequence, checked)).is_err() {
+                            return;
+                        }
+                    }
+                })
+                .map_err(|error| format!("starting a validation thread: {error}"))?;
+        }
+        drop(done_sender);
+        let collector = std::thread::Builder::new()
+            .name(String::from("import-collect"))
+            .spawn_scoped(scope, move || {
+                collect(&done_receiver, &ticket_sender, sender)
+            })
+            .map_err(|error| format!("starting the import collector thread: {error}"))?;
+
+        let mut sequence = 0u64;
+        let mut chunk = Vec::with_capacity(CHUNK_ROWS);
+        let mut count = 0u64;
+        let hand_over = |chunk: Vec<Result<RawRow, RowError>>, sequence: &mut u64| {
+            if ticket_receiver.recv().is_err() || job_sender.send((*sequence, chunk)).is_err() {
+                return false;
+            }
+            *sequence += 1;
+            true
+        };
+        let mut stopped = false;
+        for row in rows {
+            count += 1;
+            chunk.push(row);
+            if chunk.len() >= CHUNK_ROWS {
+                let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK_ROWS));
+                if !hand_over(full, &mut sequence) {
+                    stopped = true;
+                    break;
+                }
+            }
+        }
+        if !stopped && !chunk.is_empty() {
+            hand_over(chunk, &mut sequence);
+        }
+        drop(job_sender);
+        let outcome = collector
+            .join()
+            .map_err(|_| String::from("the import collector thread panicked"))?;
+        let references = outcome?;
+        send(
+            sender,
+            Message::Done {
+                rows: count,
+                outside_references: references,
+            },
+        )
+    })
+}
+
+/// How many threads validate rows: one per core the process may use.
+pub fn validation_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
+}
+
+/// The collector: takes validated chunks in any order, handles them in file order (duplicate
+/// keys, `member_of` references, batches and errors to the writer) and returns the references to
+/// clusters the file does not hold.
+fn collect(
+    done: &std::sync::mpsc::Receiver<(u64, Vec<Checked>)>,
+    tickets: &std::sync::mpsc::SyncSender<()>,
+    sender: &mpsc::Sender<Message>,
+) -> Result<Vec<(u64, String)>, String> {
+    let mut waiting: std::collections::BTreeMap<u64, Vec<Checked>> =
+        std::collections::BTreeMap::new();
+    let mut next = 0u64;
     let mut first_line_of_key: HashMap<String, u64> = HashMap::new();
     let mut references: Vec<(u64, String)> = Vec::new();
     let mut batch = Vec::with_capacity(BATCH_ROWS);
-    let mut errors = Vec::new();
-    let mut count = 0u64;
-    for row in rows {
-        count += 1;
-        match row {
-            Err(error) => errors.push(error),
-            Ok(row) => match columns.parse(&row, today) {
-                Err(row_errors) => errors.extend(row_errors),
-                Ok(parsed) => {
-                    let profile = OrganisationImport::from_domain(&parsed.organisation).prepare();
-                    if let Some(first) = first_line_of_key.get(&profile.profile.external_key) {
-                        errors.push(RowError::new(
-                            parsed.line,
-                            "external_id",
-                            &profile.profile.external_key,
-                            format!("this external_id is already used on line {first}"),
-                        ));
-                        continue;
+    let mut errors: Vec<RowError> = Vec::new();
+    while let Ok((sequence, checked)) = done.recv() {
+        waiting.insert(sequence, checked);
+        while let Some(checked) = waiting.remove(&next) {
+            next += 1;
+            for row in checked {
+                match row {
+                    Err(row_errors) => errors.extend(row_errors),
+                    Ok((line, profile)) => {
+                        let key = &profile.profile.external_key;
+                        if let Some(first) = first_line_of_key.get(key) {
+                            errors.push(RowError::new(
+                                line,
+                                "external_id",
+                                key,
+                                format!("this external_id is already used on line {first}"),
+                            ));
+                            continue;
+                        }
+                        first_line_of_key.insert(key.clone(), line);
+                        for cluster in &profile.profile.member_of {
+                            references.push((line, cluster.clone()));
+                        }
+                        batch.push(profile);
                     }
-                    first_line_of_key.insert(profile.profile.external_key.clone(), parsed.line);
-                    for cluster in &profile.profile.member_of {
-                        references.push((parsed.line, cluster.clone()));
-                    }
-                    batch.push(profile);
                 }
-            },
-        }
-        if batch.len() >= BATCH_ROWS {
-            send(
-                sender,
-                Message::Batch(std::mem::replace(
-                    &mut batch,
-                    Vec::with_capacity(BATCH_ROWS),
-                )),
-            )?;
-        }
-        if errors.len() >= 100 {
-            send(sender, Message::Errors(std::mem::take(&mut errors)))?;
+            }
+            if batch.len() >= BATCH_ROWS {
+                send(
+                    sender,
+                    Message::Batch(std::mem::replace(
+                        &mut batch,
+                        Vec::with_capacity(BATCH_ROWS),
+                    )),
+                )?;
+            }
+            if errors.len() >= 100 {
+                send(sender, Message::Errors(std::mem::take(&mut errors)))?;
+            }
+            // The reader may be gone once everything is read; a ticket nobody takes is harmless.
+            let _ = tickets.try_send(());
         }
     }
     if !batch.is_empty() {
@@ -285,13 +414,7 @@ fn validate_rows(
         send(sender, Message::Errors(errors))?;
     }
     references.retain(|(_, key)| !first_line_of_key.contains_key(key));
-    send(
-        sender,
-        Message::Done {
-            rows: count,
-            outside_references: references,
-        },
-    )
+    Ok(references)
 }
 
 fn send(sender: &mpsc::Sender<Message>, message: Message) -> Result<(), String> {
@@ -303,4 +426,101 @@ fn send(sender: &mpsc::Sender<Message>, message: Message) -> Result<(), String> 
 /// Today's date in UTC: the upper bound for founding years and label dates.
 fn today() -> time::Date {
     time::OffsetDateTime::now_utc().date()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Runs `validate_rows` on demo rows changed by `edit` and returns the lines of the rows
+    /// sent as valid, in the order they came, and every error.
+    fn validate(
+        count: usize,
+        edit: impl Fn(usize, &mut Vec<String>),
+    ) -> (Vec<String>, Vec<RowError>) {
+        let header: Vec<String> = clusterhub_demo::CSV_HEADER
+            .iter()
+            .map(|name| (*name).to_owned())
+            .collect();
+        let shared: Arc<[String]> = header.clone().into();
+        let rows: Vec<Result<RawRow, RowError>> = clusterhub_demo::generate(&DemoConfig {
+            organisations: count,
+            seed: 7,
+        })
+        .enumerate()
+        .map(|(index, row)| {
+            let mut fields: Vec<String> = row.fields().map(str::to_owned).collect();
+            edit(index, &mut fields);
+            Ok(RawRow {
+                line: index as u64 + 2,
+                fields,
+                header: shared.clone(),
+            })
+        })
+        .collect();
+        let (sender, mut receiver) = mpsc::channel(4);
+        let reader =
+            std::thread::spawn(move || validate_rows(&header, rows.into_iter(), &sender, today()));
+        let mut keys = Vec::new();
+        let mut errors = Vec::new();
+        let mut done = false;
+        while let Some(message) = receiver.blocking_recv() {
+            match message {
+                Message::Batch(batch) => {
+                    keys.extend(batch.into_iter().map(|row| row.profile.external_key));
+                }
+                Message::Errors(more) => errors.extend(more),
+                Message::Fatal(reason) => panic!("fatal: {reason}"),
+                Message::Done { rows, .. } => {
+                    assert_eq!(rows, count as u64);
+                    done = true;
+                }
+            }
+        }
+        reader.join().expect("reader").expect("validated");
+        assert!(done, "no Done message");
+        (keys, errors)
+    }
+
+    #[test]
+    fn rows_checked_on_several_threads_come_back_in_file_order() {
+        let count = CHUNK_ROWS * 5 + 17;
+        let (clean_keys, errors) = validate(count, |_, _| {});
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(clean_keys.len(), count);
+        let mut sorted = clean_keys.clone();
+        sorted.sort();
+        assert_eq!(clean_keys, sorted, "demo keys are numbered in file order");
+
+        let country = clusterhub_demo::CSV_HEADER
+            .iter()
+            .position(|name| *name == "country")
+            .expect("country column");
+        let bad = [10, CHUNK_ROWS + 3, CHUNK_ROWS * 4 + 1, count - 1];
+        let first_key = clean_keys[5].clone();
+        let (keys, errors) = validate(count, |index, fields| {
+            if bad.contains(&index) {
+                fields[country] = String::from("XX");
+            }
+            if index == CHUNK_ROWS * 2 + 9 {
+                fields[0] = first_key.clone();
+            }
+        });
+        let mut expected_lines: Vec<u64> = bad.iter().map(|index| *index as u64 + 2).collect();
+        expected_lines.push((CHUNK_ROWS * 2 + 9) as u64 + 2);
+        expected_lines.sort_unstable();
+        let mut lines: Vec<u64> = errors.iter().map(|error| error.line).collect();
+        lines.dedup();
+        assert_eq!(lines, expected_lines, "{errors:?}");
+        let duplicate = errors
+            .iter()
+            .find(|error| error.column == "external_id")
+            .expect("the repeated key is reported");
+        assert!(duplicate.reason.contains("line 7"), "{duplicate}");
+        // Every other row is sent, in file order.
+        assert_eq!(keys.len(), count - expected_lines.len());
+        let mut sorted = keys.clone();
+        sorted.sort();
+        assert_eq!(keys, sorted);
+    }
 }
