@@ -29,6 +29,7 @@ pub mod i18n;
 mod middleware;
 mod pages;
 mod query;
+pub mod search_params;
 mod state;
 
 use std::time::Duration;

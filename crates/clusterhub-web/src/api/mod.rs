@@ -3,6 +3,7 @@
 
 mod health;
 pub(crate) mod organisations;
+pub(crate) mod organisations_search;
 mod problems;
 mod taxonomies;
 
@@ -24,6 +25,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1", get(index))
         .merge(health::router())
         .merge(organisations::router())
+        .merge(organisations_search::router())
         .merge(problems::router())
         .merge(taxonomies::router())
 }
@@ -52,6 +54,11 @@ const LINKS: &[Link] = &[
         rel: "taxonomies",
         href: "/api/v1/taxonomies",
         title: "Reference data: NUTS, NACE, countries, cities, cluster categories, vocabularies, cohesion-policy region categories",
+    },
+    Link {
+        rel: "organisations",
+        href: "/api/v1/organisations",
+        title: "The directory: keyword and faceted search with disjunctive counts, map box, distance order",
     },
     Link {
         rel: "problems",
