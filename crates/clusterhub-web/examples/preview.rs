@@ -56,27 +56,88 @@ const KINDS: &[&str] = &[
     "public_authority",
 ];
 
-/// Made-up organisations, deterministic: every fifth one per country is a cluster organisation.
+/// Made-up organisations, deterministic: every fifth one per country is a cluster organisation;
+/// each sits in one of its country's larger cities, with a sector and a short description.
 fn organisations() -> Vec<OrganisationImport> {
+    let reference = Reference::get();
     let mut organisations = Vec::new();
     for &(country, count) in COUNTRY_WEIGHTS {
+        let mut cities: Vec<&clusterhub_reference::City> = reference
+            .cities()
+            .iter()
+            .filter(|city| city.country == country && city.nuts3.is_some())
+            .collect();
+        cities.sort_by_key(|city| std::cmp::Reverse(city.population));
+        cities.truncate(12);
         for index in 0..count {
             let kind = if index % 5 == 0 {
                 "cluster"
             } else {
                 KINDS[index % KINDS.len()]
             };
+            // Bigger cities get more organisations: the first city every other time.
+            let city = if cities.is_empty() {
+                None
+            } else if index % 2 == 0 {
+                Some(cities[0])
+            } else {
+                Some(cities[(index * 7) % cities.len()])
+            };
+            let sector = (index * 13 + country.len()) % 51 + 1;
             organisations.push(OrganisationImport {
                 external_key: format!("preview-{country}-{index}"),
                 kind: kind.to_owned(),
                 name: format!("Preview organisation {country} {index}"),
                 country: country.to_owned(),
                 sme_status: String::from("undeclared"),
+                city: city.map(|city| city.name.clone()),
+                lat: city.map(|city| city.lat + (index % 7) as f64 * 0.01),
+                lon: city.map(|city| city.lon + (index % 5) as f64 * 0.01),
+                nuts: city.and_then(|city| city.nuts3.clone()),
+                sectors: vec![sector.to_string()],
+                descriptions: std::collections::BTreeMap::from([(
+                    String::from("en"),
+                    format!(
+                        "A made-up organisation for previewing the directory: it works on \
+                         sector {sector} with partners across Europe, runs pilot projects with \
+                         SMEs and offers testing facilities, training and matchmaking."
+                    ),
+                )]),
                 ..OrganisationImport::default()
             });
         }
     }
     organisations
+}
+
+/// Search documents of the stored organisations (the few fields the preview data has).
+async fn fill_index(
+    storage: &Storage,
+    index: &clusterhub_search::SearchIndex,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let mut writer = index.writer()?;
+    let mut id = 1;
+    while let Some(stored) = storage.organisation(id).await? {
+        let profile = &stored.profile;
+        let mut document = clusterhub_search::OrganisationDocument::new(
+            stored.id,
+            stored.revision,
+            profile.name.clone(),
+            profile.kind.clone(),
+            profile.country.clone(),
+        );
+        document.names = vec![profile.name.clone()];
+        document.descriptions = profile.descriptions.values().cloned().collect();
+        document.nuts = profile.nuts.clone();
+        document.city = profile.city.clone();
+        document.location = profile.lat.zip(profile.lon);
+        document.sectors = profile.sectors.clone();
+        document.sme_status = Some(profile.sme_status.clone());
+        writer.insert(&document)?;
+        id += 1;
+    }
+    writer.commit()?;
+    Ok(())
 }
 
 #[tokio::main]
@@ -98,12 +159,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let summary = storage.import_organisations(&organisations()).await?;
     tracing::info!(inserted = summary.inserted, "preview data loaded");
 
-    let state = AppState::new(
-        storage.clone(),
-        clusterhub_search::SearchIndex::create_in_ram()?,
-        Reference::get(),
-    )
-    .with_version("preview");
+    let index = clusterhub_search::SearchIndex::create_in_ram()?;
+    fill_index(&storage, &index).await?;
+    let state = AppState::new(storage.clone(), index, Reference::get()).with_version("preview");
     let listener = tokio::net::TcpListener::bind(address).await?;
     tracing::info!("serving on http://{}/", listener.local_addr()?);
     axum::serve(listener, clusterhub_web::router(state))

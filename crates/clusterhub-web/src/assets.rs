@@ -1,5 +1,5 @@
-//! Static files compiled into the binary (the stylesheet and the icon), served under `/static/`
-//! with their content hash in the file name so they can be cached for a year.
+//! Static files compiled into the binary (the stylesheet, the directory's script and the icon),
+//! served under `/static/` with their content hash in the file name so they can be cached for a year.
 
 use std::sync::LazyLock;
 
@@ -25,6 +25,11 @@ const ASSETS: &[Asset] = &[
         logical_name: "clusterhub.css",
         content_type: "text/css; charset=utf-8",
         bytes: include_bytes!("../assets/clusterhub.css"),
+    },
+    Asset {
+        logical_name: "directory.js",
+        content_type: "text/javascript; charset=utf-8",
+        bytes: include_bytes!("../assets/directory.js"),
     },
     Asset {
         logical_name: "icon.svg",

@@ -2,6 +2,7 @@
 //! merges them and answers the index at `/api/v1`.
 
 mod health;
+mod map;
 pub(crate) mod organisations;
 pub(crate) mod organisations_search;
 mod problems;
@@ -24,6 +25,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1", get(index))
         .merge(health::router())
+        .merge(map::router())
         .merge(organisations::router())
         .merge(organisations_search::router())
         .merge(problems::router())

@@ -97,7 +97,7 @@ fn hero(locale: Locale) -> Markup {
                     p.eyebrow { (locale.text("home.eyebrow")) }
                     h1 #hero-title { (locale.text("home.headline")) }
                     p.hero-lede { (locale.text("home.lede")) }
-                    form.search action="/directory" method="get" role="search" {
+                    form.search action="/organisations" method="get" role="search" {
                         label.search-label for="search-query" { (locale.text("home.search.label")) }
                         div.search-row {
                             input #search-query type="search" name="q" autocomplete="off"

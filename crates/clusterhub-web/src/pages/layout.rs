@@ -13,6 +13,7 @@ pub struct PageShell<'a> {
     locale: Locale,
     path: &'a str,
     version: Option<&'a str>,
+    script: Option<&'static str>,
 }
 
 impl<'a> PageShell<'a> {
@@ -22,12 +23,20 @@ impl<'a> PageShell<'a> {
             locale,
             path: safe_local_path(path),
             version: None,
+            script: None,
         }
     }
 
     /// Shows the running version in the footer.
     pub fn with_version(mut self, version: &'a str) -> PageShell<'a> {
         self.version = Some(version);
+        self
+    }
+
+    /// Loads an embedded script (by its logical name, such as `directory.js`) at the end of the
+    /// page. Scripts only enhance: every page works without them.
+    pub fn with_script(mut self, logical_name: &'static str) -> PageShell<'a> {
+        self.script = Some(logical_name);
         self
     }
 
@@ -54,9 +63,17 @@ impl<'a> PageShell<'a> {
                     (self.header())
                     main #main tabindex="-1" { (main) }
                     (self.footer())
+                    @if let Some(script) = self.script {
+                        script src=(asset_url(script)) defer {}
+                    }
                 }
             }
         }
+    }
+
+    /// `aria-current="page"` for the navigation link of the page being shown.
+    fn current(&self, path: &str) -> Option<&'static str> {
+        (self.path == path).then_some("page")
     }
 
     /// The link to this page in another language.
@@ -75,7 +92,13 @@ impl<'a> PageShell<'a> {
                     }
                     nav.primary-nav aria-label=(locale.text("layout.primary_navigation")) {
                         ul {
-                            li { a href="/api/v1/taxonomies" { (locale.text("nav.taxonomies")) } }
+                            li { a href="/organisations" aria-current=[self.current("/organisations")] { (locale.text("nav.directory")) } }
+                            li {
+                                a #nav-selected href="/selected" aria-current=[self.current("/selected")] {
+                                    (locale.text("nav.selected"))
+                                    " " span.nav-count #selected-count hidden { "0" }
+                                }
+                            }
                             li { a href="/api/v1" { (locale.text("nav.api")) } }
                         }
                     }

@@ -1,10 +1,13 @@
 //! The server-rendered HTML pages: the language a page is shown in, the shared layout, the home
-//! page, and the pages for errors.
+//! page, the directory with its map, the selected list, and the pages for errors.
 
 mod chart;
+pub(crate) mod directory;
 mod home;
 mod layout;
+pub(crate) mod map;
 mod profile;
+mod selected;
 
 use std::convert::Infallible;
 
@@ -21,7 +24,11 @@ pub use layout::PageShell;
 
 /// Every page route.
 pub fn router() -> Router<AppState> {
-    Router::new().merge(home::router()).merge(profile::router())
+    Router::new()
+        .merge(home::router())
+        .merge(directory::router())
+        .merge(profile::router())
+        .merge(selected::router())
 }
 
 /// The language a page is shown in, and whether the visitor chose it in this request (then the

@@ -51,7 +51,9 @@ async fn profile_page(
         }
     };
     let path = uri.path().to_owned();
-    let shell = PageShell::new(locale, &path).with_version(state.version());
+    let shell = PageShell::new(locale, &path)
+        .with_version(state.version())
+        .with_script("directory.js");
     let main = render_profile(locale, &profile);
     html_response(&language, StatusCode::OK, shell.render(&profile.name, main))
 }
@@ -103,6 +105,14 @@ fn profile_header(locale: Locale, profile: &OrganisationProfile) -> Markup {
                             @if index > 0 { " · " }
                             span lang=(language) { (name) }
                         }
+                    }
+                }
+                p.profile-actions {
+                    button.basket-toggle type="button" hidden data-id=(profile.id) data-name=(profile.name)
+                        aria-pressed="false"
+                        data-label-add=(locale.text("basket.add")) data-label-remove=(locale.text("basket.remove")) {
+                        span.basket-icon aria-hidden="true" { "+" }
+                        span.basket-text { (locale.text("basket.add")) }
                     }
                 }
                 ul.badge-list aria-label=(locale.text("profile.badges")) {

@@ -1,8 +1,10 @@
 //! The web crate's integration tests, in one binary: requests go through the whole router
 //! in-process (`tower::ServiceExt::oneshot`) against a real SQLite database in a temp dir.
 
+mod directory_page;
 mod errors;
 mod health;
+mod map;
 mod organisations;
 mod pages;
 mod security;
