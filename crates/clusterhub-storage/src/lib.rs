@@ -6,6 +6,7 @@
 //! Values cross the boundary as the types `Any` supports: `i64`, `f64`, `bool` and `String`;
 //! timestamps are RFC 3339 text in UTC, money is integer cents, lists are JSON text.
 
+mod changes;
 mod employment;
 mod error;
 mod from_domain;
@@ -20,6 +21,7 @@ use std::time::Duration;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, ConnectOptions, Executor};
 
+pub use changes::OrganisationIds;
 pub use employment::{EmploymentImportSummary, EmploymentRow};
 pub use error::StorageError;
 pub use organisations::{

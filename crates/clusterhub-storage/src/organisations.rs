@@ -7,7 +7,7 @@
 //! transaction. Nothing is visible to anyone else until the commit, and a kill before the commit
 //! leaves the database as it was.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
@@ -269,7 +269,7 @@ fn json_map(values: &BTreeMap<String, String>) -> String {
 }
 
 /// Binds one prepared profile's columns in [`PROFILE_COLUMNS`] order.
-fn bind_profile<'q>(
+pub(crate) fn bind_profile<'q>(
     query: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>>,
     prepared: &'q PreparedOrganisation,
 ) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>> {
@@ -336,7 +336,7 @@ fn insert_statement(backend: Backend, rows: usize) -> String {
     sql
 }
 
-fn update_statement() -> String {
+pub(crate) fn update_statement() -> String {
     let assignments: Vec<String> = PROFILE_COLUMNS
         .iter()
         .enumerate()
@@ -380,6 +380,10 @@ pub struct ImportTransaction {
     /// Organisation id, its external key, and the external keys of the clusters it should
     /// belong to.
     pending_memberships: Vec<(i64, String, Vec<String>)>,
+    /// Organisations whose search document changes although their row is not rewritten (a
+    /// cluster that gains or loses members, a participant in a new project): their revision is
+    /// raised at the commit so that the change feed carries them (see `changes.rs`).
+    touched: BTreeSet<i64>,
     /// The secondary indexes of `organisations` dropped for a first bulk load into an empty
     /// table (SQLite only), as (name, `CREATE INDEX` statement): they are built again, each by
     /// one sort, just before the commit, which is several times faster than keeping them up to
@@ -440,6 +444,7 @@ impl Storage {
             now: now_text(),
             summary: ImportSummary::default(),
             pending_memberships: Vec::new(),
+            touched: BTreeSet::new(),
             deferred_indexes,
         })
     }
@@ -815,6 +820,12 @@ impl ImportTransaction {
         &mut self.transaction
     }
 
+    /// Marks an organisation whose search document this import changes without rewriting its
+    /// row; its revision is raised at the commit.
+    pub(crate) fn touch(&mut self, organisation_id: i64) {
+        self.touched.insert(organisation_id);
+    }
+
     async fn existing_keys(
         &mut self,
         profiles: &[PreparedOrganisation],
@@ -840,10 +851,12 @@ impl ImportTransaction {
         member_id: i64,
         profile: &OrganisationImport,
     ) -> Result<(), StorageError> {
-        sqlx::query("DELETE FROM memberships WHERE member_id = $1")
-            .bind(member_id)
-            .execute(&mut *self.transaction)
-            .await?;
+        let clusters: Vec<i64> =
+            sqlx::query_scalar("DELETE FROM memberships WHERE member_id = $1 RETURNING cluster_id")
+                .bind(member_id)
+                .fetch_all(&mut *self.transaction)
+                .await?;
+        self.touched.extend(clusters);
         if !profile.member_of.is_empty() {
             self.pending_memberships.push((
                 member_id,
@@ -910,6 +923,7 @@ impl ImportTransaction {
             sql.push_str(" ON CONFLICT (cluster_id, member_id) DO NOTHING");
             let mut query = sqlx::query(&sql);
             for (cluster_id, member_id) in chunk {
+                self.touched.insert(*cluster_id);
                 query = query
                     .bind(*cluster_id)
                     .bind(*member_id)
@@ -923,6 +937,13 @@ impl ImportTransaction {
 
     /// Makes the whole import visible at once.
     pub async fn commit(mut self) -> Result<ImportSummary, StorageError> {
+        crate::changes::raise_revisions(
+            &mut self.transaction,
+            self.backend,
+            self.revision,
+            &self.touched,
+        )
+        .await?;
         for (_, create) in std::mem::take(&mut self.deferred_indexes) {
             sqlx::raw_sql(&create)
                 .execute(&mut *self.transaction)
@@ -979,7 +1000,7 @@ async fn secondary_indexes(
     Ok(rows)
 }
 
-fn select_statement(tail: &str) -> String {
+pub(crate) fn select_statement(tail: &str) -> String {
     format!(
         "SELECT o.id, o.revision, o.created_at, o.updated_at, {} FROM organisations o {tail}",
         PROFILE_COLUMNS
@@ -999,7 +1020,7 @@ fn parse_json<T: serde::de::DeserializeOwned>(
         .map_err(|error| StorageError::Corrupt(format!("organisations.{column}: {error}")))
 }
 
-fn stored_from_row(row: &AnyRow) -> Result<StoredOrganisation, StorageError> {
+pub(crate) fn stored_from_row(row: &AnyRow) -> Result<StoredOrganisation, StorageError> {
     let profile = OrganisationImport {
         external_key: row.try_get("external_key")?,
         kind: row.try_get("kind")?,

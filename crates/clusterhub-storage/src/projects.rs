@@ -186,6 +186,18 @@ impl ImportTransaction {
                     if stored == *project {
                         summary.projects_unchanged += 1;
                     } else {
+                        if stored.programme != project.programme {
+                            // Every participant's list of programmes changes.
+                            let participants: Vec<i64> = sqlx::query_scalar(
+                                "SELECT organisation_id FROM participations WHERE project_id = $1",
+                            )
+                            .bind(id)
+                            .fetch_all(self.connection())
+                            .await?;
+                            for organisation_id in participants {
+                                self.touch(organisation_id);
+                            }
+                        }
                         sqlx::query(
                             "UPDATE projects SET acronym = $1, title = $2, programme = $3, \
                              call_id = $4, start_date = $5, end_date = $6, total_cost_cents = $7, \
@@ -258,6 +270,9 @@ impl ImportTransaction {
                 .execute(self.connection())
                 .await?;
                 summary.participations_written += result.rows_affected();
+                if result.rows_affected() > 0 {
+                    self.touch(*organisation_id);
+                }
             }
         }
         Ok(summary)

@@ -2,6 +2,7 @@
 //! `CLUSTERHUB_TEST_POSTGRES` is set, on PostgreSQL in a fresh schema of its own.
 
 mod bulk_import;
+mod changes;
 mod employment;
 mod harness;
 mod organisations;

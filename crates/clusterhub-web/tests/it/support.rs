@@ -1,17 +1,24 @@
-//! A test application: a fresh migrated SQLite database, the router over it, and helpers to
-//! send requests and read answers.
+//! A test application: a fresh migrated SQLite database, its search index kept by the real
+//! directory code (`clusterhub-directory`), the router over them, and helpers to send requests
+//! and read answers.
 
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode};
+use clusterhub_directory::Directory;
 use clusterhub_reference::Reference;
 use clusterhub_storage::{OrganisationImport, Storage};
 use clusterhub_web::AppState;
 use tower::ServiceExt;
 
 /// The router over its own database, which lives as long as this value.
+///
+/// The search index is built from the database by the same code as the server's. Data written
+/// through [`TestApp::with_organisations`] is searchable at once; after writing through
+/// `storage` directly, call [`TestApp::reindex`] (the server's follower does that on its own).
 pub struct TestApp {
     pub storage: Storage,
+    pub directory: Directory,
     router: Router,
     _directory: tempfile::TempDir,
 }
@@ -50,27 +57,37 @@ impl TestApp {
             .await
             .expect("open SQLite");
         storage.migrate().await.expect("migrate");
-        let state = AppState::new(
-            storage.clone(),
-            clusterhub_search::SearchIndex::create_in_ram().expect("an index in memory"),
-            Reference::get(),
-        )
-        .with_version("9.9.9-test");
+        let directory = Directory::in_memory(storage.clone())
+            .await
+            .expect("a search index in memory");
+        let state = AppState::new(storage.clone(), directory.index(), Reference::get())
+            .with_version("9.9.9-test");
         TestApp {
             storage,
+            directory,
             router: clusterhub_web::router(state),
             _directory: directory,
         }
     }
 
-    /// An application over a database holding these organisations.
+    /// An application over a database holding these organisations, all of them in the search
+    /// index.
     pub async fn with_organisations(organisations: &[OrganisationImport]) -> TestApp {
         let app = TestApp::new().await;
         app.storage
             .import_organisations(organisations)
             .await
             .expect("import organisations");
+        app.reindex().await;
         app
+    }
+
+    /// Brings the search index up to date with everything written to the database so far.
+    pub async fn reindex(&self) {
+        self.directory
+            .catch_up()
+            .await
+            .expect("the search index catches up with the database");
     }
 
     /// Sends a request through the whole router.

@@ -1,0 +1,348 @@
+//! The change feed on both backends: every write that changes what a view shows of an
+//! organisation gives it a revision above the feed's previous head, and deletions leave a record.
+
+use clusterhub_storage::{
+    OrganisationIds, ParticipantImport, Project, ProjectImport, Storage, StorageError,
+};
+
+use crate::both;
+use crate::organisations::profile;
+
+fn project(source_id: &str, programme: &str, participant_keys: &[&str]) -> ProjectImport {
+    ProjectImport {
+        project: Project {
+            source: String::from("cordis"),
+            source_id: source_id.to_owned(),
+            acronym: format!("ACR{source_id}"),
+            title: format!("Project {source_id}"),
+            programme: programme.to_owned(),
+            call_id: None,
+            start_date: Some(String::from("2020-01-01")),
+            end_date: None,
+            total_cost_cents: None,
+            ec_max_contribution_cents: None,
+            currency: String::from("EUR"),
+        },
+        participants: participant_keys
+            .iter()
+            .map(|key| ParticipantImport {
+                organisation: profile(key, "other", "BE"),
+                role: String::from("participant"),
+                ec_contribution_cents: Some(1_000),
+            })
+            .collect(),
+    }
+}
+
+async fn id_of(storage: &Storage, key: &str) -> i64 {
+    storage
+        .organisation_by_key(key)
+        .await
+        .expect("read")
+        .unwrap_or_else(|| panic!("{key} is stored"))
+        .id
+}
+
+/// The changes since `after`, as the feed gives them: (changed ids, deleted ids, new head).
+async fn changes_since(storage: &Storage, after: i64) -> (Vec<i64>, Vec<i64>, i64) {
+    let head = storage.feed_head().await.expect("head");
+    let changed = storage
+        .changed_organisation_ids(after, head)
+        .await
+        .expect("changed");
+    let deleted = storage
+        .deleted_organisation_ids(after, head)
+        .await
+        .expect("deleted");
+    (changed, deleted, head)
+}
+
+both!(
+    imports_and_edits_reach_the_feed,
+    |storage: Storage| async move {
+        assert_eq!(storage.feed_head().await.unwrap(), 0);
+        let (changed, deleted, head) = changes_since(&storage, 0).await;
+        assert!(changed.is_empty() && deleted.is_empty());
+        assert_eq!(head, 0);
+
+        storage
+            .import_organisations(&[profile("a", "sme", "DE"), profile("b", "sme", "FR")])
+            .await
+            .unwrap();
+        let (a, b) = (id_of(&storage, "a").await, id_of(&storage, "b").await);
+        let (changed, deleted, first_head) = changes_since(&storage, head).await;
+        assert_eq!(changed, vec![a, b]);
+        assert!(deleted.is_empty());
+        assert!(first_head > head);
+
+        // Nothing new: the same window is empty.
+        let (changed, _, same_head) = changes_since(&storage, first_head).await;
+        assert!(changed.is_empty());
+        assert_eq!(same_head, first_head);
+
+        let mut edited = storage.organisation(b).await.unwrap().unwrap().profile;
+        edited.name = String::from("Renamed");
+        let revision = storage
+            .update_organisation(b, &edited)
+            .await
+            .unwrap()
+            .expect("b exists");
+        assert!(revision > first_head);
+        let stored = storage.organisation(b).await.unwrap().unwrap();
+        assert_eq!(stored.profile.name, "Renamed");
+        assert_eq!(stored.revision, revision);
+        let (changed, _, head) = changes_since(&storage, first_head).await;
+        assert_eq!(changed, vec![b]);
+        assert_eq!(head, revision);
+
+        // An unknown id changes nothing and says so.
+        assert_eq!(
+            storage
+                .update_organisation(9_999, &profile("z", "sme", "DE"))
+                .await
+                .unwrap(),
+            None
+        );
+        assert_eq!(storage.feed_head().await.unwrap(), head);
+    }
+);
+
+both!(
+    refused_edits_change_nothing,
+    |storage: Storage| async move {
+        storage
+            .import_organisations(&[profile("a", "sme", "DE"), profile("b", "sme", "FR")])
+            .await
+            .unwrap();
+        let a = id_of(&storage, "a").await;
+        let before = storage.organisation(a).await.unwrap().unwrap();
+        let head = storage.feed_head().await.unwrap();
+
+        let mut unknown_cluster = before.profile.clone();
+        unknown_cluster.name = String::from("Changed");
+        unknown_cluster.member_of = vec![String::from("no-such-cluster")];
+        let error = storage
+            .update_organisation(a, &unknown_cluster)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&error, StorageError::Conflict(message) if message.contains("no-such-cluster")),
+            "{error}"
+        );
+
+        let mut taken_key = before.profile.clone();
+        taken_key.external_key = String::from("b");
+        let error = storage
+            .update_organisation(a, &taken_key)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&error, StorageError::Conflict(message) if message.contains("external key b")),
+            "{error}"
+        );
+
+        assert_eq!(storage.organisation(a).await.unwrap().unwrap(), before);
+        assert_eq!(storage.feed_head().await.unwrap(), head);
+    }
+);
+
+both!(
+    memberships_raise_the_cluster,
+    |storage: Storage| async move {
+        storage
+            .import_organisations(&[profile("cluster", "cluster", "DE")])
+            .await
+            .unwrap();
+        let cluster = id_of(&storage, "cluster").await;
+        let head = storage.feed_head().await.unwrap();
+
+        // A later import adds a member: the cluster's member count changes, so it is in the feed.
+        let mut member = profile("member", "sme", "DE");
+        member.member_of = vec![String::from("cluster")];
+        storage.import_organisations(&[member]).await.unwrap();
+        let member_id = id_of(&storage, "member").await;
+        let (changed, _, head_after_join) = changes_since(&storage, head).await;
+        assert_eq!(changed, vec![cluster, member_id]);
+        let counts = storage
+            .directory_member_counts(OrganisationIds::List(&[cluster, member_id]))
+            .await
+            .unwrap();
+        assert_eq!(counts, vec![(cluster, 1)]);
+
+        // An edit that leaves the cluster takes the cluster along too.
+        let mut left = storage
+            .organisation(member_id)
+            .await
+            .unwrap()
+            .unwrap()
+            .profile;
+        left.member_of.clear();
+        storage
+            .update_organisation(member_id, &left)
+            .await
+            .unwrap()
+            .unwrap();
+        let (changed, _, head_after_leave) = changes_since(&storage, head_after_join).await;
+        assert_eq!(changed, vec![cluster, member_id]);
+        let counts = storage
+            .directory_member_counts(OrganisationIds::Range {
+                after: 0,
+                through: i64::MAX,
+            })
+            .await
+            .unwrap();
+        assert!(counts.is_empty(), "{counts:?}");
+
+        // And an import that moves it out again (after it rejoined by edit).
+        left.member_of = vec![String::from("cluster")];
+        storage
+            .update_organisation(member_id, &left)
+            .await
+            .unwrap()
+            .unwrap();
+        let head_rejoined = storage.feed_head().await.unwrap();
+        assert!(head_rejoined > head_after_leave);
+        let mut reimported = left.clone();
+        reimported.member_of.clear();
+        reimported.name = String::from("Member, re-imported");
+        storage.import_organisations(&[reimported]).await.unwrap();
+        let (changed, _, _) = changes_since(&storage, head_rejoined).await;
+        assert_eq!(changed, vec![cluster, member_id]);
+    }
+);
+
+both!(deletions_leave_a_record, |storage: Storage| async move {
+    storage
+        .import_organisations(&[profile("cluster", "cluster", "DE")])
+        .await
+        .unwrap();
+    let mut member = profile("member", "sme", "DE");
+    member.member_of = vec![String::from("cluster")];
+    storage.import_organisations(&[member]).await.unwrap();
+    storage
+        .import_projects(&[project("1", "H2020", &["member"])])
+        .await
+        .unwrap();
+    let cluster = id_of(&storage, "cluster").await;
+    let member_id = id_of(&storage, "member").await;
+    let head = storage.feed_head().await.unwrap();
+
+    assert!(storage.delete_organisation(member_id).await.unwrap());
+    assert_eq!(storage.organisation(member_id).await.unwrap(), None);
+    let (changed, deleted, new_head) = changes_since(&storage, head).await;
+    assert_eq!(deleted, vec![member_id]);
+    assert_eq!(changed, vec![cluster], "the cluster lost a member");
+    assert_eq!(storage.cluster_member_count(cluster).await.unwrap(), 0);
+    assert_eq!(storage.participation_count().await.unwrap(), 0);
+
+    // Deleting it again, or an id that never existed, changes nothing.
+    assert!(!storage.delete_organisation(member_id).await.unwrap());
+    assert!(!storage.delete_organisation(9_999).await.unwrap());
+    assert_eq!(storage.feed_head().await.unwrap(), new_head);
+
+    // A cluster with members can be deleted too; its members stay.
+    let mut member = profile("member-2", "sme", "DE");
+    member.member_of = vec![String::from("cluster")];
+    storage.import_organisations(&[member]).await.unwrap();
+    assert!(storage.delete_organisation(cluster).await.unwrap());
+    let member_2 = id_of(&storage, "member-2").await;
+    assert!(storage.clusters_of(member_2).await.unwrap().is_empty());
+    let (_, deleted, _) = changes_since(&storage, new_head).await;
+    assert_eq!(deleted, vec![cluster]);
+});
+
+both!(
+    participations_raise_the_participants,
+    |storage: Storage| async move {
+        storage
+            .import_organisations(&[profile("known", "rto", "BE"), profile("other", "sme", "BE")])
+            .await
+            .unwrap();
+        let known = id_of(&storage, "known").await;
+        let other = id_of(&storage, "other").await;
+        let head = storage.feed_head().await.unwrap();
+
+        // A project names an organisation the directory holds: its programmes change, so it is in
+        // the feed although its row is kept as it was.
+        storage
+            .import_projects(&[project("1", "H2020", &["known", "new"])])
+            .await
+            .unwrap();
+        let new = id_of(&storage, "new").await;
+        let (changed, _, after_import) = changes_since(&storage, head).await;
+        assert_eq!(changed, vec![known, new]);
+        assert_eq!(
+            storage
+                .programmes_of(OrganisationIds::List(&[known, other, new]))
+                .await
+                .unwrap(),
+            vec![(known, String::from("H2020")), (new, String::from("H2020"))]
+        );
+
+        // The same file again changes nothing.
+        storage
+            .import_projects(&[project("1", "H2020", &["known", "new"])])
+            .await
+            .unwrap();
+        let (changed, _, after_repeat) = changes_since(&storage, after_import).await;
+        assert!(changed.is_empty(), "{changed:?}");
+
+        // The project moves to another programme: every participant's programmes change.
+        storage
+            .import_projects(&[project("1", "HORIZON", &["known", "new"])])
+            .await
+            .unwrap();
+        let (changed, _, _) = changes_since(&storage, after_repeat).await;
+        assert_eq!(changed, vec![known, new]);
+        assert_eq!(
+            storage
+                .programmes_of(OrganisationIds::Range {
+                    after: 0,
+                    through: known,
+                })
+                .await
+                .unwrap(),
+            vec![(known, String::from("HORIZON"))]
+        );
+    }
+);
+
+both!(pages_by_id_list, |storage: Storage| async move {
+    let profiles: Vec<_> = (0..1_203)
+        .map(|number| profile(&format!("org-{number:04}"), "sme", "DE"))
+        .collect();
+    storage.import_organisations(&profiles).await.unwrap();
+    let all = storage.organisations_page(0, 10_000).await.unwrap();
+    let ids: Vec<i64> = all.iter().rev().map(|stored| stored.id).collect();
+    let by_ids = storage.organisations_by_ids(&ids).await.unwrap();
+    assert_eq!(by_ids, all, "every organisation, in id order");
+    assert!(
+        storage
+            .organisations_by_ids(&[-1, 0])
+            .await
+            .unwrap()
+            .is_empty()
+    );
+});
+
+both!(database_identity_is_stable, |storage: Storage| async move {
+    let first = storage.database_id().await.unwrap();
+    assert_eq!(first.len(), 32);
+    assert!(first.chars().all(|character| character.is_ascii_hexdigit()));
+    assert_eq!(storage.database_id().await.unwrap(), first);
+});
+
+#[tokio::test]
+async fn databases_have_distinct_identities() {
+    let directory = tempfile::tempdir().unwrap();
+    let mut ids = Vec::new();
+    for name in ["one.db", "two.db"] {
+        let storage = Storage::open_sqlite(&directory.path().join(name))
+            .await
+            .unwrap();
+        storage.migrate().await.unwrap();
+        ids.push(storage.database_id().await.unwrap());
+        storage.close().await;
+    }
+    assert_ne!(ids[0], ids[1]);
+}
