@@ -49,6 +49,9 @@ pub enum Command {
     Serve(ServeArgs),
     /// Create or update the database schema.
     Migrate,
+    /// Rebuild the search index in the data directory from the database (`serve` keeps it
+    /// current on its own; this is for repairs). Prints the rate in profiles per second.
+    Reindex,
     /// Load data from files.
     #[command(subcommand)]
     Import(ImportCommand),

@@ -8,6 +8,7 @@ mod demo;
 mod import;
 mod import_employment;
 mod match_cmd;
+mod reindex;
 mod serve;
 
 use std::process::ExitCode;
@@ -24,6 +25,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     runtime.block_on(async move {
         match cli.command {
             Command::Serve(args) => serve::run(&database, args).await,
+            Command::Reindex => reindex::run(&database).await,
             Command::Migrate => {
                 let storage = database.open().await?;
                 println!(

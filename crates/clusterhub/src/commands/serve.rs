@@ -1,10 +1,16 @@
-//! `clusterhub serve`: open the database, load demo data into an empty one, serve HTTP until
-//! Ctrl-C or SIGTERM.
+//! `clusterhub serve`: open the database, load demo data into an empty one, bring the search
+//! index in `<data-dir>/search-index` up to date and keep it so, serve HTTP until Ctrl-C or
+//! SIGTERM.
+//!
+//! Every node keeps its own index, also when several nodes share one PostgreSQL database: each
+//! one's follower polls the database's change feed, so a write through any node reaches every
+//! node's search within about a quarter of a second.
 
 use std::process::ExitCode;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
+use clusterhub_directory::Directory;
 use clusterhub_reference::Reference;
 use clusterhub_web::AppState;
 
@@ -28,13 +34,17 @@ pub async fn run(database: &DatabaseConfig, args: ServeArgs) -> anyhow::Result<E
             "demo data loaded"
         );
     }
+    let index_path = super::reindex::index_path(database);
+    let (directory, opened) = Directory::open(storage.clone(), &index_path)
+        .await
+        .with_context(|| format!("opening the search index in {}", index_path.display()))?;
+    tracing::info!(path = %index_path.display(), "{opened}");
+    let follower = directory.follow(FOLLOW_INTERVAL);
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("listening on {}", args.listen))?;
     let address = listener.local_addr()?;
-    // Until the directory keeps an index in the data directory, search starts empty.
-    let search = clusterhub_search::SearchIndex::create_in_ram()?;
-    let state = AppState::new(storage.clone(), search, reference);
+    let state = AppState::new(storage.clone(), directory.index(), reference);
     let app = clusterhub_web::router(state);
     tracing::info!(
         %address,
@@ -46,10 +56,14 @@ pub async fn run(database: &DatabaseConfig, args: ServeArgs) -> anyhow::Result<E
         .with_graceful_shutdown(shutdown_signal())
         .await
         .context("serving HTTP")?;
+    follower.stop().await;
     tracing::info!("shutting down: closing the database");
     storage.close().await;
     Ok(ExitCode::SUCCESS)
 }
+
+/// How often the follower looks for changes: one single-row read each time when nothing changed.
+const FOLLOW_INTERVAL: Duration = Duration::from_millis(200);
 
 /// Resolves on Ctrl-C (SIGINT) or SIGTERM.
 async fn shutdown_signal() {
