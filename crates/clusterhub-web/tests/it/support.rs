@@ -52,8 +52,8 @@ impl TestResponse {
 impl TestApp {
     /// An application over an empty database.
     pub async fn new() -> TestApp {
-        let directory = tempfile::tempdir().expect("a temp dir");
-        let storage = Storage::open_sqlite(&directory.path().join("clusterhub.db"))
+        let temporary = tempfile::tempdir().expect("a temp dir");
+        let storage = Storage::open_sqlite(&temporary.path().join("clusterhub.db"))
             .await
             .expect("open SQLite");
         storage.migrate().await.expect("migrate");
@@ -66,7 +66,7 @@ impl TestApp {
             storage,
             directory,
             router: clusterhub_web::router(state),
-            _directory: directory,
+            _directory: temporary,
         }
     }
 
