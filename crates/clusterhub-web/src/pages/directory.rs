@@ -877,8 +877,10 @@ mod tests {
 
     #[test]
     fn toggling_a_value_adds_or_removes_it_and_goes_back_to_page_one() {
-        let mut query = SearchQuery::default();
-        query.page = 3;
+        let query = SearchQuery {
+            page: 3,
+            ..SearchQuery::default()
+        };
         let added = toggled(&query, FacetGroup::Country, "DE", true);
         assert_eq!(added.filters.country, ["DE"]);
         assert_eq!(added.page, 1);

@@ -123,7 +123,7 @@ async fn the_home_page_shows_live_figures_and_the_country_chart() {
     assert_eq!(page.matches("class=\"bar-row\"").count(), 4);
     // Germany has the most organisations, so its bar is the full width.
     assert!(page.contains("width=\"100.00%\""));
-    assert!(page.contains("action=\"/directory\""));
+    assert!(page.contains("action=\"/organisations\""));
     assert!(page.contains("name=\"q\""));
 }
 
