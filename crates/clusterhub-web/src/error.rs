@@ -72,6 +72,8 @@ error_codes! {
         "A query parameter is given more than once; give it once.";
     BadRequest => "bad_request", BAD_REQUEST, "Bad request",
         "The request cannot be read (for example a malformed path or body).";
+    ExportTooLarge => "export_too_large", BAD_REQUEST, "Export too large",
+        "The export would hold more rows than one export may; narrow the search with filters, or export the selected organisations by `id`.";
     RouteNotFound => "route_not_found", NOT_FOUND, "No such route",
         "No endpoint answers at this path; `GET /api/v1/taxonomies` and `GET /api/v1/health` are good places to start.";
     NutsRegionNotFound => "nuts_region_not_found", NOT_FOUND, "NUTS region not found",

@@ -4,6 +4,7 @@
 mod health;
 mod map;
 pub(crate) mod organisations;
+pub(crate) mod organisations_export;
 pub(crate) mod organisations_search;
 mod problems;
 mod taxonomies;
@@ -28,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .merge(map::router())
         .merge(organisations::router())
         .merge(organisations_search::router())
+        .merge(organisations_export::router())
         .merge(problems::router())
         .merge(taxonomies::router())
 }
@@ -60,7 +62,7 @@ const LINKS: &[Link] = &[
     Link {
         rel: "organisations",
         href: "/api/v1/organisations",
-        title: "The directory: keyword and faceted search with disjunctive counts, map box, distance order",
+        title: "The directory: keyword and faceted search with disjunctive counts, map box, distance order; CSV and XLSX exports",
     },
     Link {
         rel: "problems",

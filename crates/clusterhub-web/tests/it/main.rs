@@ -3,10 +3,13 @@
 
 mod directory_page;
 mod errors;
+mod export;
+mod facet_recount;
 mod health;
 mod map;
 mod organisations;
 mod pages;
+mod search;
 mod security;
 mod support;
 mod taxonomies;
