@@ -6,5 +6,6 @@
 //! Needs `chromium`, `chromedriver` and `npm ci` in this folder; see `harness.rs` for what happens
 //! when they are missing.
 
+mod directory;
 mod harness;
 mod site;
