@@ -148,6 +148,9 @@ pub enum BenchCommand {
     /// Every observatory statistic for all regions × sectors × years of the shipped Eurostat
     /// table, beside the same computation in SQL (SQLite window functions), results compared.
     Observatory(BenchObservatoryArgs),
+    /// The directory page and the JSON search through HTTP on loopback, beside a minimal axum
+    /// route that renders one SQLite row as HTML, loaded the same way in the same run.
+    Http(BenchHttpArgs),
     /// The assignment engine on 100k visitors x 10k hosts and a 100k x 100k one-to-one instance,
     /// beside OR-Tools' min-cost flow (Python, `pip install ortools`) on the same instances.
     Match(BenchMatchArgs),
@@ -189,6 +192,26 @@ pub struct BenchMatchArgs {
 pub struct BenchMatchSolveArgs {
     /// An instance written by `bench match`.
     pub file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchHttpArgs {
+    /// How many demo organisations the database holds.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub orgs: usize,
+    /// Keep the database and the index here and reuse them on later runs (default: a scratch
+    /// directory removed at the end).
+    #[arg(long)]
+    pub data_dir: Option<PathBuf>,
+    /// Requests in flight at once.
+    #[arg(long, default_value_t = 64)]
+    pub connections: usize,
+    /// Threads of the load generator.
+    #[arg(long, default_value_t = 1)]
+    pub client_threads: usize,
+    /// Seconds each target is loaded.
+    #[arg(long, default_value_t = 10)]
+    pub seconds: u64,
 }
 
 #[derive(Debug, Args)]

@@ -32,6 +32,9 @@ fn init_tracing(cli: &cli::Cli) {
     use tracing_subscriber::EnvFilter;
     let default = if cli.verbose {
         "debug"
+    } else if matches!(cli.command, cli::Command::Bench(_)) {
+        // A benchmark that serves HTTP must not spend its time logging every request.
+        "info,sqlx=warn,clusterhub_web=warn,tower_http=warn"
     } else {
         "info,sqlx=warn,tower_http=info"
     };

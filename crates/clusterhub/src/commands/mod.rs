@@ -1,6 +1,7 @@
 //! One module per subcommand; `run` builds the async runtime and dispatches.
 
 mod bench;
+mod bench_http;
 mod bench_match;
 mod bench_observatory;
 mod bench_search;
