@@ -110,36 +110,6 @@ fn organisations() -> Vec<OrganisationImport> {
     organisations
 }
 
-/// Search documents of the stored organisations (the few fields the preview data has).
-async fn fill_index(
-    storage: &Storage,
-    index: &clusterhub_search::SearchIndex,
-) -> Result<(), Box<dyn std::error::Error>> {
-    let mut writer = index.writer()?;
-    let mut id = 1;
-    while let Some(stored) = storage.organisation(id).await? {
-        let profile = &stored.profile;
-        let mut document = clusterhub_search::OrganisationDocument::new(
-            stored.id,
-            stored.revision,
-            profile.name.clone(),
-            profile.kind.clone(),
-            profile.country.clone(),
-        );
-        document.names = vec![profile.name.clone()];
-        document.descriptions = profile.descriptions.values().cloned().collect();
-        document.nuts = profile.nuts.clone();
-        document.city = profile.city.clone();
-        document.location = profile.lat.zip(profile.lon);
-        document.sectors = profile.sectors.clone();
-        document.sme_status = Some(profile.sme_status.clone());
-        writer.insert(&document)?;
-        id += 1;
-    }
-    writer.commit()?;
-    Ok(())
-}
-
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     tracing_subscriber::fmt()
@@ -159,9 +129,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let summary = storage.import_organisations(&organisations()).await?;
     tracing::info!(inserted = summary.inserted, "preview data loaded");
 
-    let index = clusterhub_search::SearchIndex::create_in_ram()?;
-    fill_index(&storage, &index).await?;
-    let state = AppState::new(storage.clone(), index, Reference::get()).with_version("preview");
+    let directory_index = clusterhub_directory::Directory::in_memory(storage.clone()).await?;
+    let state = AppState::new(storage.clone(), directory_index.index(), Reference::get())
+        .with_version("preview");
     let listener = tokio::net::TcpListener::bind(address).await?;
     tracing::info!("serving on http://{}/", listener.local_addr()?);
     axum::serve(listener, clusterhub_web::router(state))

@@ -91,9 +91,11 @@ async fn directory_page(
             return super::error_page(&language, StatusCode::INTERNAL_SERVER_ERROR);
         }
     };
-    for hit in &gathered.results.hits {
-        match state.storage().organisation(hit.id).await {
-            Ok(Some(stored)) => {
+    // One read for the whole page of hits, not one per hit.
+    let ids: Vec<i64> = gathered.results.hits.iter().map(|hit| hit.id).collect();
+    match state.storage().organisations_by_ids(&ids).await {
+        Ok(stored) => {
+            for stored in stored {
                 let descriptions = &stored.profile.descriptions;
                 let chosen = descriptions
                     .get_key_value(locale.code())
@@ -102,14 +104,13 @@ async fn directory_page(
                 if let Some((language_code, text)) = chosen {
                     gathered
                         .descriptions
-                        .insert(hit.id, (language_code.clone(), shorten(text)));
+                        .insert(stored.id, (language_code.clone(), shorten(text)));
                 }
             }
-            Ok(None) => {}
-            Err(error) => {
-                // The list still shows without descriptions; the cause is logged.
-                tracing::warn!(%error, id = hit.id, "a description could not be read");
-            }
+        }
+        Err(error) => {
+            // The list still shows without descriptions; the cause is logged.
+            tracing::warn!(%error, "the descriptions of the page's hits could not be read");
         }
     }
     let title = locale.text("directory.title");

@@ -350,6 +350,18 @@ fn main_bounds(rings: &[Ring]) -> (f64, f64, f64, f64) {
     bounds
 }
 
+/// The country outlines in degrees by NUTS country code (`DE`, `EL`, `UK`), decoded on first use
+/// (the profile page draws one country from them).
+pub fn country_shapes() -> &'static HashMap<String, Vec<Ring>> {
+    static SHAPES: OnceLock<HashMap<String, Vec<Ring>>> = OnceLock::new();
+    SHAPES.get_or_init(|| {
+        decode_topojson(COUNTRY_TOPOJSON).unwrap_or_else(|| {
+            tracing::error!("the NUTS level-0 TopoJSON could not be decoded; maps are left out");
+            HashMap::new()
+        })
+    })
+}
+
 fn areas_of(topojson: &str, tolerance_km: f64, what: &str) -> BTreeMap<String, Area> {
     let Some(shapes) = decode_topojson(topojson) else {
         tracing::error!("the NUTS {what} TopoJSON could not be decoded; the map is left bare");

@@ -2,9 +2,6 @@
 //! is (with a small map drawn from the NUTS 2021 country shapes), what it does, what it offers
 //! and looks for, its cluster or members, and its EU projects.
 
-use std::collections::HashMap;
-use std::sync::OnceLock;
-
 use axum::Router;
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::StatusCode;
@@ -12,14 +9,11 @@ use axum::response::Response;
 use axum::routing::get;
 use maud::{Markup, html};
 
+use super::map::{boxes_overlap, country_shapes};
 use super::{PageShell, RequestLanguage, error_page, html_response, not_found_page};
 use crate::AppState;
 use crate::api::organisations::{MoneyView, Named, OrganisationProfile, load_profile, parse_id};
 use crate::i18n::Locale;
-
-/// The NUTS 2021 level-0 shapes (countries), as Eurostat publishes them in TopoJSON.
-const COUNTRY_TOPOJSON: &str =
-    include_str!("../../../../data/reference/nuts/NUTS_RG_10M_2021_4326_LEVL_0.topojson");
 
 /// The width of the map's drawing area, in SVG units; the height follows the country's shape.
 const MAP_WIDTH: f64 = 320.0;
@@ -481,125 +475,6 @@ fn today_iso() -> String {
     };
     let year = year_of_era + era * 400 + i64::from(month <= 2);
     format!("{year:04}-{month:02}-{day:02}")
-}
-
-/// One closed ring of a country outline, in (longitude, latitude), with its bounding box.
-#[derive(Debug)]
-struct Ring {
-    points: Vec<(f64, f64)>,
-    /// West, south, east, north.
-    bbox: (f64, f64, f64, f64),
-    /// The area in square degrees, to find a country's main body.
-    area: f64,
-}
-
-/// The country outlines by NUTS country code (`DE`, `EL`, `UK`), decoded on first use.
-fn country_shapes() -> &'static HashMap<String, Vec<Ring>> {
-    static SHAPES: OnceLock<HashMap<String, Vec<Ring>>> = OnceLock::new();
-    SHAPES.get_or_init(|| {
-        decode_topojson(COUNTRY_TOPOJSON).unwrap_or_else(|| {
-            tracing::error!("the NUTS level-0 TopoJSON could not be decoded; maps are left out");
-            HashMap::new()
-        })
-    })
-}
-
-/// Decodes a quantised TopoJSON topology into rings per `NUTS_ID`; `None` if it is malformed.
-fn decode_topojson(text: &str) -> Option<HashMap<String, Vec<Ring>>> {
-    let topology: serde_json::Value = serde_json::from_str(text).ok()?;
-    let transform = topology.get("transform")?;
-    let number = |value: &serde_json::Value| value.as_f64();
-    let scale = transform.get("scale")?.as_array()?;
-    let translate = transform.get("translate")?.as_array()?;
-    let (scale_x, scale_y) = (number(scale.first()?)?, number(scale.get(1)?)?);
-    let (translate_x, translate_y) = (number(translate.first()?)?, number(translate.get(1)?)?);
-    let arcs: Vec<Vec<(f64, f64)>> = topology
-        .get("arcs")?
-        .as_array()?
-        .iter()
-        .map(|arc| {
-            let (mut x, mut y) = (0.0, 0.0);
-            arc.as_array()
-                .map(|positions| {
-                    positions
-                        .iter()
-                        .filter_map(|position| {
-                            x += position.get(0)?.as_f64()?;
-                            y += position.get(1)?.as_f64()?;
-                            Some((x * scale_x + translate_x, y * scale_y + translate_y))
-                        })
-                        .collect()
-                })
-                .unwrap_or_default()
-        })
-        .collect();
-    let ring_of = |indices: &serde_json::Value| -> Option<Ring> {
-        let mut points: Vec<(f64, f64)> = Vec::new();
-        for index in indices.as_array()? {
-            let index = index.as_i64()?;
-            let (arc_index, reversed) = if index >= 0 {
-                (index, false)
-            } else {
-                (!index, true)
-            };
-            let arc = arcs.get(usize::try_from(arc_index).ok()?)?;
-            let skip = usize::from(!points.is_empty());
-            if reversed {
-                points.extend(arc.iter().rev().skip(skip));
-            } else {
-                points.extend(arc.iter().skip(skip));
-            }
-        }
-        let mut bbox = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
-        let mut twice_area = 0.0;
-        for (index, &(x, y)) in points.iter().enumerate() {
-            bbox = (bbox.0.min(x), bbox.1.min(y), bbox.2.max(x), bbox.3.max(y));
-            let (next_x, next_y) = points[(index + 1) % points.len()];
-            twice_area += x * next_y - next_x * y;
-        }
-        (points.len() >= 3).then_some(Ring {
-            points,
-            bbox,
-            area: (twice_area / 2.0).abs(),
-        })
-    };
-    let mut shapes: HashMap<String, Vec<Ring>> = HashMap::new();
-    let objects = topology.get("objects")?.as_object()?;
-    for object in objects.values() {
-        for geometry in object.get("geometries")?.as_array()? {
-            let Some(code) = geometry
-                .get("properties")
-                .and_then(|properties| properties.get("NUTS_ID"))
-                .and_then(|code| code.as_str())
-            else {
-                continue;
-            };
-            let polygons: Vec<&serde_json::Value> =
-                match geometry.get("type").and_then(|kind| kind.as_str()) {
-                    Some("Polygon") => geometry.get("arcs").into_iter().collect(),
-                    Some("MultiPolygon") => geometry
-                        .get("arcs")
-                        .and_then(|arcs| arcs.as_array())
-                        .map(|polygons| polygons.iter().collect())
-                        .unwrap_or_default(),
-                    _ => Vec::new(),
-                };
-            let rings = shapes.entry(code.to_owned()).or_default();
-            for polygon in polygons {
-                // The first ring of a polygon is its outline; the others are holes, which a
-                // small map can leave out.
-                if let Some(outline) = polygon.as_array().and_then(|rings| rings.first()) {
-                    rings.extend(ring_of(outline));
-                }
-            }
-        }
-    }
-    Some(shapes)
-}
-
-/// Whether two boxes (west, south, east, north) overlap.
-fn boxes_overlap(a: (f64, f64, f64, f64), b: (f64, f64, f64, f64)) -> bool {
-    a.0 <= b.2 && b.0 <= a.2 && a.1 <= b.3 && b.1 <= a.3
 }
 
 /// The country's outline with a dot at the organisation, as inline SVG; nothing when the

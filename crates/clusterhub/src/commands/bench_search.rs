@@ -27,13 +27,13 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use clusterhub_demo::DemoConfig;
-use clusterhub_domain::{MembersBand, StaffBand};
+use clusterhub_directory::RelatedFacts;
 use clusterhub_import::{OrganisationColumns, RawRow};
 use clusterhub_reference::Reference;
 use clusterhub_search::{
     BoundingBox, FacetGroup, OrganisationDocument, SearchIndex, SearchQuery, Sort, analyse,
 };
-use clusterhub_storage::OrganisationImport;
+use clusterhub_storage::{OrganisationImport, StoredOrganisation};
 use sqlx::{ConnectOptions, Connection, Executor, Row};
 
 use crate::cli::BenchSearchArgs;
@@ -401,7 +401,7 @@ impl Iterator for Corpus {
         Some(match self.columns.parse(&raw, self.today) {
             Ok(parsed) => Ok(document_from(
                 id,
-                &OrganisationImport::from_domain(&parsed.organisation),
+                OrganisationImport::from_domain(&parsed.organisation),
             )),
             Err(errors) => Err(anyhow::anyhow!(
                 "the demo generator wrote an invalid row {id}: {errors:?}"
@@ -669,56 +669,23 @@ fn directory_bytes(path: &std::path::Path) -> u64 {
         .unwrap_or(0)
 }
 
-/// A stored profile as a search document, as the web crate builds it. Programme participation
-/// comes from CORDIS imports, which the demo data has none of, so it is drawn here from the id:
-/// most research organisations and universities, some clusters and a few others took part.
-fn document_from(id: i64, profile: &OrganisationImport) -> OrganisationDocument {
-    let mut document =
-        OrganisationDocument::new(id, 1, &profile.name, &profile.kind, &profile.country);
-    document.names = profile.names.values().cloned().collect();
-    document.descriptions = profile.descriptions.values().cloned().collect();
-    document.offers = profile.offers.clone();
-    document.requests = profile.requests.clone();
-    document.nuts = profile.nuts.clone();
-    document.city = profile.city.clone();
-    document.location = profile.lat.zip(profile.lon);
-    document.sectors = profile.sectors.clone();
-    document.nace = profile.nace.clone();
-    document.technologies = profile.technologies.clone();
-    document.s3_areas = profile.s3_areas.clone();
-    document.emerging = profile.emerging.clone();
-    document.staff_band = profile
-        .staff
-        .and_then(|staff| u32::try_from(staff).ok())
-        .and_then(StaffBand::for_count)
-        .map(|band| band.slug().to_owned());
-    let members: i64 = [
-        profile.members_sme,
-        profile.members_large,
-        profile.members_research,
-        profile.members_other,
-    ]
-    .iter()
-    .flatten()
-    .sum();
-    document.members_band = u32::try_from(members)
-        .ok()
-        .and_then(MembersBand::for_count)
-        .map(|band| band.slug().to_owned());
-    document.label = profile.label.clone();
-    document.escp = profile.escp.is_some();
-    document.programmes = drawn_programmes(id, &profile.kind);
-    let mut targets: Vec<String> = profile
-        .target_international
-        .iter()
-        .chain(&profile.target_transnational)
-        .cloned()
-        .collect();
-    targets.sort_unstable();
-    targets.dedup();
-    document.target_countries = targets;
-    document.sme_status = Some(profile.sme_status.clone());
-    document
+/// A profile as a search document, through the directory's own mapping. Programme
+/// participation comes from CORDIS imports, which the demo data has none of, so it is drawn here
+/// from the id: most research organisations and universities, some clusters and a few others
+/// took part.
+fn document_from(id: i64, profile: OrganisationImport) -> OrganisationDocument {
+    let related = RelatedFacts {
+        programmes: drawn_programmes(id, &profile.kind),
+        directory_members: 0,
+    };
+    let stored = StoredOrganisation {
+        id,
+        revision: 1,
+        created_at: String::new(),
+        updated_at: String::new(),
+        profile,
+    };
+    clusterhub_directory::document_from(&stored, &related)
 }
 
 fn drawn_programmes(id: i64, kind: &str) -> Vec<String> {
