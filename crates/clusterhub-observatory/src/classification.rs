@@ -273,6 +273,26 @@ impl Classification {
     }
 }
 
+/// The NACE A*10 sectors a NACE Rev. 2 section (`A` … `U`) belongs to: its partition member,
+/// then the sub-group when there is one (`C` is in `B-E` and is the sub-group `C`), then the
+/// aggregate containing it (`H` is in `G-I` and `G-J`). Empty for a code that is not a section.
+pub fn nace_a10_sectors_of_section(section: &str) -> &'static [&'static str] {
+    match section {
+        "A" => &["A"],
+        "B" | "D" | "E" => &["B-E"],
+        "C" => &["B-E", "C"],
+        "F" => &["F"],
+        "G" | "H" | "I" => &["G-I", "G-J"],
+        "J" => &["J", "G-J"],
+        "K" => &["K", "K-N"],
+        "L" => &["L", "K-N"],
+        "M" | "N" => &["M-N", "K-N"],
+        "O" | "P" | "Q" => &["O-Q", "O-U"],
+        "R" | "S" | "T" | "U" => &["R-U", "O-U"],
+        _ => &[],
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -304,6 +324,33 @@ mod tests {
         };
         assert_eq!(codes(members), ["O-Q", "R-U"]);
         assert!(nace.is_exhaustive());
+    }
+
+    #[test]
+    fn every_nace_section_has_one_partition_member() {
+        let nace = Classification::nace_a10();
+        for section in 'A'..='U' {
+            let sectors = nace_a10_sectors_of_section(&section.to_string());
+            let members: Vec<&str> = sectors
+                .iter()
+                .copied()
+                .filter(|code| nace.role(nace.position(code).unwrap()) == &SectorRole::Partition)
+                .collect();
+            assert_eq!(members.len(), 1, "{section}: {sectors:?}");
+            assert_eq!(members[0], sectors[0], "{section}");
+            // The others contain the partition member or sit inside it.
+            let member = nace.position(members[0]).unwrap();
+            for code in &sectors[1..] {
+                match nace.role(nace.position(code).unwrap()) {
+                    SectorRole::SubGroup(parent) => assert_eq!(*parent, member, "{code}"),
+                    SectorRole::Aggregate(parts) => assert!(parts.contains(&member), "{code}"),
+                    SectorRole::Partition => panic!("{section}: two partition members"),
+                }
+            }
+        }
+        assert_eq!(nace_a10_sectors_of_section("C"), ["B-E", "C"]);
+        assert!(nace_a10_sectors_of_section("V").is_empty());
+        assert!(nace_a10_sectors_of_section("62").is_empty());
     }
 
     fn sector(code: &str, parent: Option<&str>, in_partition: bool) -> Sector {

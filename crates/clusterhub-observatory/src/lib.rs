@@ -14,9 +14,11 @@ pub mod percentile;
 pub mod statistics;
 mod table;
 
-pub use classification::{Classification, ClassificationError, Sector, SectorRole};
+pub use classification::{
+    Classification, ClassificationError, Sector, SectorRole, nace_a10_sectors_of_section,
+};
 pub use statistics::{
-    CellStatistics, EcoStars, EcoThresholds, GroupThresholds, Options, ReferenceArea,
+    CellStatistics, EU27_2020, EcoStars, EcoThresholds, GroupThresholds, Options, ReferenceArea,
     ReferenceYear, Statistics, US_METHOD_NOTES, UsStrength, UsThresholds, compute,
 };
 pub use table::{EmploymentTable, Region, TableBuilder, TableError};

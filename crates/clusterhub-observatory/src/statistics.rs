@@ -51,6 +51,45 @@ pub enum ReferenceArea {
     Countries(Vec<String>),
 }
 
+/// The EU member states since 1 February 2020 by NUTS code (Greece is `EL`), the reference area
+/// of [`ReferenceArea::default_for`] when the full European table is loaded.
+pub const EU27_2020: [&str; 27] = [
+    "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "EL", "ES", "FI", "FR", "HR", "HU", "IE", "IT",
+    "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
+];
+
+impl ReferenceArea {
+    /// The reference area a table is compared with unless someone chooses another: the EU27
+    /// ([`EU27_2020`]) when the full European table is loaded, that is when every member state is
+    /// in the table as a country (level 0) with complete figures (its total and every partition
+    /// sector) in at least one year; otherwise every country loaded
+    /// ([`ReferenceArea::AllCountries`]), so that a table covering part of Europe (or a member
+    /// state with only totals) still has location quotients. With the EU27, a year in which a
+    /// member state is incomplete has no reference (see [`ReferenceYear::note`]).
+    pub fn default_for(table: &EmploymentTable) -> ReferenceArea {
+        let full = EU27_2020.iter().all(|code| {
+            table.region_position(code).is_some_and(|position| {
+                table.regions()[position].level == 0
+                    && (0..table.years().len()).any(|year| country_complete(table, position, year))
+            })
+        });
+        if full {
+            ReferenceArea::Countries(EU27_2020.iter().map(|code| (*code).to_owned()).collect())
+        } else {
+            ReferenceArea::AllCountries
+        }
+    }
+}
+
+/// Whether a country's total and every partition sector are known in a year (positions).
+fn country_complete(table: &EmploymentTable, position: usize, year: usize) -> bool {
+    table.total(position, year).is_some()
+        && table
+            .classification()
+            .partition()
+            .all(|member| table.employment(position, member, year).is_some())
+}
+
 /// The European Cluster Observatory's thresholds.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EcoThresholds {
@@ -233,12 +272,7 @@ fn reference_years(table: &EmploymentTable, area: &ReferenceArea) -> Vec<Referen
         .enumerate()
         .filter(|(_, region)| region.level == 0)
         .collect();
-    let complete = |position: usize, year: usize| -> bool {
-        table.total(position, year).is_some()
-            && classification
-                .partition()
-                .all(|member| table.employment(position, member, year).is_some())
-    };
+    let complete = |position: usize, year: usize| country_complete(table, position, year);
     let mut years = Vec::with_capacity(table.years().len());
     for (year_position, &year) in table.years().iter().enumerate() {
         let mut note = None;

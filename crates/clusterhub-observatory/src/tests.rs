@@ -291,6 +291,12 @@ fn three_real_regions_match_a_hand_calculation() {
             .unwrap();
     }
     let table = builder.build();
+    // The shipped table covers 31 countries, but France only with totals: not the full table,
+    // so its default reference is every country loaded.
+    assert_eq!(
+        ReferenceArea::default_for(&table),
+        ReferenceArea::AllCountries
+    );
     let options = Options {
         reference: ReferenceArea::Countries(vec![String::from("AT")]),
         ..Options::default()
@@ -369,4 +375,78 @@ fn three_real_regions_match_a_hand_calculation() {
         check(services.lq, k_n_lq);
         assert!(services.us.lq_at_least_minimum);
     }
+}
+
+/// A table of the given countries, each with X, Y and a total in 2000 (all of them complete,
+/// except `incomplete`, which has only its total).
+fn countries_table(countries: &[&str], incomplete: Option<&str>) -> EmploymentTable {
+    let classification = Classification::flat("test", &[("X", "x"), ("Y", "y")], true).unwrap();
+    let mut builder = TableBuilder::new(classification);
+    for (number, country) in countries.iter().enumerate() {
+        let x = 10 + number as u64;
+        builder.set(country, None, 2000, Some(100)).unwrap();
+        if Some(*country) != incomplete {
+            builder.set(country, Some("X"), 2000, Some(x)).unwrap();
+            builder
+                .set(country, Some("Y"), 2000, Some(100 - x))
+                .unwrap();
+        }
+    }
+    builder.build()
+}
+
+#[test]
+fn the_default_reference_is_the_eu27_only_when_the_full_table_is_loaded() {
+    use crate::EU27_2020;
+    let mut all: Vec<&str> = EU27_2020.to_vec();
+    all.push("NO");
+    // Every member state complete (and Norway besides): the EU27, Norway left out.
+    let full = countries_table(&all, None);
+    let reference = ReferenceArea::default_for(&full);
+    assert_eq!(
+        reference,
+        ReferenceArea::Countries(EU27_2020.iter().map(|code| (*code).to_owned()).collect())
+    );
+    let statistics = compute(
+        &full,
+        &Options {
+            reference,
+            ..Options::default()
+        },
+    );
+    assert_eq!(statistics.reference[0].countries.len(), 27);
+    assert!(
+        !statistics.reference[0]
+            .countries
+            .contains(&String::from("NO"))
+    );
+    // One member state missing: every country loaded.
+    let without_malta: Vec<&str> = all.iter().copied().filter(|c| *c != "MT").collect();
+    assert_eq!(
+        ReferenceArea::default_for(&countries_table(&without_malta, None)),
+        ReferenceArea::AllCountries
+    );
+    // One member state with only its total (as France in the shipped table): every country.
+    assert_eq!(
+        ReferenceArea::default_for(&countries_table(&all, Some("FR"))),
+        ReferenceArea::AllCountries
+    );
+    // A member state present only through its regions is not the country itself.
+    let mut regional: Vec<&str> = all.iter().copied().filter(|c| *c != "LU").collect();
+    regional.push("LU0");
+    assert_eq!(
+        ReferenceArea::default_for(&countries_table(&regional, None)),
+        ReferenceArea::AllCountries
+    );
+}
+
+#[test]
+fn the_eu27_list_is_the_reference_datas_member_states() {
+    let mut members: Vec<String> = clusterhub_reference::Reference::get()
+        .countries()
+        .eu_members()
+        .map(|country| country.eu_code.clone())
+        .collect();
+    members.sort();
+    assert_eq!(members, crate::EU27_2020);
 }
