@@ -35,6 +35,9 @@ pub struct EmploymentImportSummary {
     pub unchanged: u64,
 }
 
+/// The `id_sequences` row counting the imports that changed employment rows.
+const EMPLOYMENT_VERSION: &str = "employment_version";
+
 /// Rows per multi-row statement: 8 parameters each, well below both engines' limits.
 const ROWS_PER_STATEMENT: usize = 1_000;
 
@@ -84,6 +87,17 @@ impl Storage {
             }
             written += query.execute(&mut *transaction).await?.rows_affected();
         }
+        if written > 0 {
+            // Readers that keep statistics computed from these rows (the web server's
+            // observatory) compare this version to know when to compute them again.
+            sqlx::query(
+                "INSERT INTO id_sequences (name, next_value) VALUES ($1, 1) \
+                 ON CONFLICT (name) DO UPDATE SET next_value = id_sequences.next_value + 1",
+            )
+            .bind(EMPLOYMENT_VERSION)
+            .execute(&mut *transaction)
+            .await?;
+        }
         transaction.commit().await?;
         Ok(EmploymentImportSummary {
             written,
@@ -118,6 +132,17 @@ impl Storage {
             })
             .collect::<Result<Vec<_>, sqlx::Error>>()
             .map_err(StorageError::from)
+    }
+
+    /// The version of the employment rows: 0 before any import wrote a row, then one more with
+    /// every import that wrote something (committed with the rows). One single-row read.
+    pub async fn employment_version(&self) -> Result<i64, StorageError> {
+        let version: Option<i64> =
+            sqlx::query_scalar("SELECT next_value FROM id_sequences WHERE name = $1")
+                .bind(EMPLOYMENT_VERSION)
+                .fetch_optional(self.pool())
+                .await?;
+        Ok(version.unwrap_or(0))
     }
 
     /// How many rows a classification has.

@@ -29,6 +29,7 @@ both!(
         for year in 0..1_500 {
             rows.push(row("DE111", "A", 3_000 + year, Some(year)));
         }
+        assert_eq!(storage.employment_version().await.unwrap(), 0);
         let first = storage.import_employment(&rows).await.unwrap();
         assert_eq!(
             first,
@@ -45,6 +46,8 @@ both!(
                 unchanged: 1_503
             }
         );
+        // An import that writes nothing leaves the version as it was.
+        assert_eq!(storage.employment_version().await.unwrap(), 1);
 
         // A changed value, a value that becomes missing and a new flag are written; nothing else.
         let mut changed = rows.clone();
@@ -59,6 +62,7 @@ both!(
                 unchanged: 1_500
             }
         );
+        assert_eq!(storage.employment_version().await.unwrap(), 2);
 
         let stored = storage.employment_rows("nace_a10").await.unwrap();
         assert_eq!(stored.len(), 1_503);
