@@ -6,11 +6,14 @@
 //! Values cross the boundary as the types `Any` supports: `i64`, `f64`, `bool` and `String`;
 //! timestamps are RFC 3339 text in UTC, money is integer cents, lists are JSON text.
 
+mod accounts;
+mod audit;
 mod changes;
 mod employment;
 mod error;
 mod from_domain;
 mod organisations;
+mod outbox;
 mod projects;
 mod time_text;
 
@@ -21,6 +24,10 @@ use std::time::Duration;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, ConnectOptions, Executor};
 
+pub use accounts::{
+    ConsentRecord, NewOneTimeToken, NewSession, NewUser, SessionRecord, StoredRoles, UserRecord,
+};
+pub use audit::{AuditContext, AuditEntry, AuditRecord};
 pub use changes::OrganisationIds;
 pub use employment::{EmploymentImportSummary, EmploymentRow};
 pub use error::StorageError;
@@ -28,6 +35,7 @@ pub use organisations::{
     CountGrouping, CountRow, ImportSummary, ImportTransaction, OrganisationImport, PlainInsert,
     PreparedOrganisation, StoredOrganisation, UnknownCluster,
 };
+pub use outbox::{OutgoingEmail, QueuedEmail};
 pub use projects::{CordisImportSummary, ParticipantImport, Participation, Project, ProjectImport};
 
 /// Which database engine a [`Storage`] talks to.
