@@ -176,6 +176,16 @@ impl SearchIndex {
         )
     }
 
+    /// The fields of the index's schema.
+    pub(crate) fn fields(&self) -> Fields {
+        self.inner.fields
+    }
+
+    /// A searcher over the latest committed state this handle has loaded.
+    pub(crate) fn searcher(&self) -> tantivy::Searcher {
+        self.inner.reader.searcher()
+    }
+
     /// Picks up commits made by another handle or process on the same directory.
     pub fn reload(&self) -> Result<(), SearchError> {
         self.inner.reader.reload()?;

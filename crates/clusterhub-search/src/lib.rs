@@ -30,6 +30,7 @@
 //! segment so that counting every facet group is a tight loop; the `search` module runs one pass
 //! for the query and one per active filter group.
 
+mod candidates;
 mod document;
 mod facets;
 mod geo;
@@ -42,6 +43,9 @@ mod search;
 mod selection;
 mod text;
 
+pub use candidates::{
+    CandidateHit, CandidateQuery, MAX_CANDIDATES, SECTOR_BOOST, TECHNOLOGY_BOOST, TermFrequencies,
+};
 pub use document::OrganisationDocument;
 pub use geo::distance_km;
 pub use index::{IndexOptions, IndexWriter, SearchIndex};
