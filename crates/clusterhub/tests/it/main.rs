@@ -5,6 +5,7 @@ mod cli;
 mod employment;
 mod import;
 mod match_cli;
+mod search_sync;
 mod serve;
 
 use std::path::{Path, PathBuf};
