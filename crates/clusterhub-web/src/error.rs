@@ -204,14 +204,31 @@ impl From<clusterhub_storage::StorageError> for ApiError {
 }
 
 /// The body of a problem+json answer (RFC 9457), with this API's `code` and `parameter` members.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = Problem, example = json!({
+    "type": "/api/v1/problems/invalid_parameter",
+    "title": "Invalid parameter",
+    "status": 400,
+    "detail": "`country=XX` is not known: unknown country code XX; give an ISO 3166-1 alpha-2 code such as DE.",
+    "code": "invalid_parameter",
+    "parameter": "country"
+}))]
 pub struct ProblemDetails<'a> {
+    /// `/api/v1/problems/` followed by `code`: where the code is explained.
     #[serde(rename = "type")]
+    #[schema(format = "uri-reference")]
     pub problem_type: String,
+    /// A short summary of the code, the same for every occurrence.
     pub title: &'static str,
+    /// The HTTP status.
+    #[schema(minimum = 400, maximum = 599)]
     pub status: u16,
+    /// What went wrong this time, for the person reading it.
     pub detail: &'a str,
+    /// The stable error code.
+    #[schema(value_type = crate::api::openapi::ErrorCodeName)]
     pub code: &'static str,
+    /// The query or path parameter at fault, when one is.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parameter: Option<&'a str>,
 }

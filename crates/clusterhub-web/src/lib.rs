@@ -43,6 +43,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
+pub use api::openapi::document_json as openapi_json;
 pub use error::{ApiError, ErrorCode, PROBLEM_JSON};
 pub use middleware::{CONTENT_SECURITY_POLICY, REQUEST_BODY_LIMIT, REQUEST_ID_HEADER, RequestId};
 pub use state::AppState;

@@ -21,6 +21,7 @@ use axum::response::Response;
 use axum::routing::get;
 use clusterhub_search::{MAX_MAP_LEVEL, MapClusters, SearchError};
 use serde::Serialize;
+use utoipa::{OpenApi, ToSchema};
 
 use crate::AppState;
 use crate::caching::cacheable_json;
@@ -38,25 +39,45 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/api/v1/organisations/map", get(map_markers))
 }
 
-#[derive(Debug, Serialize)]
+/// The operations of this module.
+#[derive(OpenApi)]
+#[openapi(paths(map_markers))]
+pub(super) struct Doc;
+
+/// A marker: one organisation, or a cluster of several in one grid cell.
+#[derive(Debug, Serialize, ToSchema)]
 struct MarkerView {
+    /// Where to draw the marker: the mean latitude of its organisations.
     lat: f64,
+    /// The mean longitude of its organisations.
     lon: f64,
+    /// How many organisations the marker stands for.
+    #[schema(minimum = 1)]
     count: u64,
     /// West, south, east, north of the cluster's organisations.
+    #[schema(value_type = [f64], min_items = 4, max_items = 4)]
     bounds: [f64; 4],
+    /// The organisation, when the marker stands for one.
     #[serde(skip_serializing_if = "Option::is_none")]
     id: Option<i64>,
+    /// Its name, when the answer is `named`.
     #[serde(skip_serializing_if = "Option::is_none")]
     name: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+/// The markers of a search.
+#[derive(Debug, Serialize, ToSchema)]
 struct MapView {
+    /// The grid level used.
     zoom: u32,
+    /// How many organisations the search finds: `located + unlocated`.
     total: u64,
+    /// How many of them have a location: the sum of the markers' counts.
     located: u64,
+    /// How many have none and are on no marker.
     unlocated: u64,
+    /// Whether single-organisation markers carry their `name` (they do unless there are very
+    /// many of them).
     named: bool,
     clusters: Vec<MarkerView>,
 }
@@ -90,6 +111,21 @@ impl From<MapClusters> for MapView {
     }
 }
 
+/// The organisations a directory search finds, as map markers clustered on a grid whose level
+/// follows the map's zoom. Every located organisation is on exactly one marker.
+#[utoipa::path(
+    get,
+    path = "/api/v1/organisations/map",
+    operation_id = "organisations_map",
+    tag = "organisations",
+    params(super::openapi::MapParameters),
+    responses(
+        (status = 200, description = "The markers of the search", body = MapView),
+        (status = 304, response = super::openapi::NotModified),
+        (status = 400, response = super::openapi::BadRequest),
+        (status = 500, response = super::openapi::InternalError),
+    ),
+)]
 async fn map_markers(
     State(state): State<AppState>,
     headers: HeaderMap,

@@ -3,6 +3,7 @@
 
 mod health;
 mod map;
+pub(crate) mod openapi;
 pub(crate) mod organisations;
 pub(crate) mod organisations_export;
 pub(crate) mod organisations_search;
@@ -15,6 +16,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::get;
 use serde::Serialize;
+use utoipa::{OpenApi, ToSchema};
 
 use crate::AppState;
 use crate::caching::cacheable_json;
@@ -27,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1", get(index))
         .merge(health::router())
         .merge(map::router())
+        .merge(openapi::router())
         .merge(organisations::router())
         .merge(organisations_search::router())
         .merge(organisations_export::router())
@@ -34,15 +37,38 @@ pub fn router() -> Router<AppState> {
         .merge(taxonomies::router())
 }
 
+/// The operations of every `/api/v1` module, one document each, merged by
+/// [`openapi::document`]; a module with a `router()` above has its `Doc` here.
+pub(crate) fn documents() -> Vec<utoipa::openapi::OpenApi> {
+    let mut documents = vec![
+        Doc::openapi(),
+        health::Doc::openapi(),
+        map::Doc::openapi(),
+        openapi::Doc::openapi(),
+        organisations::Doc::openapi(),
+        organisations_search::Doc::openapi(),
+        organisations_export::Doc::openapi(),
+        problems::Doc::openapi(),
+    ];
+    documents.extend(taxonomies::documents());
+    documents
+}
+
+/// The operations of this module.
+#[derive(OpenApi)]
+#[openapi(paths(index))]
+struct Doc;
+
 /// A link from the index.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 struct Link {
     rel: &'static str,
     href: &'static str,
     title: &'static str,
 }
 
-#[derive(Debug, Serialize)]
+/// Where to start: the API's version and links to its main resources.
+#[derive(Debug, Serialize, ToSchema)]
 struct ApiIndex {
     version: &'static str,
     links: &'static [Link],
@@ -71,7 +97,18 @@ const LINKS: &[Link] = &[
     },
 ];
 
-/// `GET /api/v1`: where to start.
+/// Where to start: links to the API's resources.
+#[utoipa::path(
+    get,
+    path = "/api/v1",
+    operation_id = "index",
+    tag = "service",
+    responses(
+        (status = 200, description = "The API's version and links to its resources", body = ApiIndex),
+        (status = 304, response = openapi::NotModified),
+        (status = 400, response = openapi::BadRequest),
+    ),
+)]
 async fn index(headers: HeaderMap, RawQuery(query): RawQuery) -> Result<Response, ApiError> {
     QueryParameters::parse(query.as_deref(), &[])?;
     cacheable_json(

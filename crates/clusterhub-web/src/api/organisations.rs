@@ -13,6 +13,7 @@ use clusterhub_domain::{LabelLevel, Language, OrgType, SmeStatus, StaffBand};
 use clusterhub_reference::{Lang, NutsVersion, Reference};
 use clusterhub_storage::{Participation, Storage, StorageError, StoredOrganisation};
 use serde::Serialize;
+use utoipa::{OpenApi, ToSchema};
 
 use crate::AppState;
 use crate::caching::cacheable_json;
@@ -29,15 +30,20 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/api/v1/organisations/{id}", get(organisation))
 }
 
+/// The operations of this module.
+#[derive(OpenApi)]
+#[openapi(paths(organisation))]
+pub(super) struct Doc;
+
 /// A code with its name in the requested language.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct Named {
     pub id: String,
     pub name: String,
 }
 
 /// A region of the NUTS 2021 hierarchy.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct NutsRegionView {
     pub code: String,
     pub level: u8,
@@ -45,26 +51,27 @@ pub struct NutsRegionView {
 }
 
 /// The organisation's NUTS region with the regions above it, the country last.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct NutsView {
     pub code: String,
     pub level: u8,
     pub name: String,
     /// The regions above this one, from its parent up to the country (level 0).
     pub ancestry: Vec<NutsRegionView>,
-    /// The region's centroid as (longitude, latitude), where NUTS 2021 has one.
+    /// The region's centroid as `[longitude, latitude]`, where NUTS 2021 has one.
+    #[schema(required = true)]
     pub centroid: Option<(f64, f64)>,
 }
 
 /// An amount of money in integer cents.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct MoneyView {
     pub cents: i64,
     pub currency: String,
 }
 
 /// The cluster excellence label.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct LabelView {
     pub level: String,
     pub name: String,
@@ -75,7 +82,7 @@ pub struct LabelView {
 }
 
 /// A cluster's member counts by kind, as the cluster declares them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct MemberCounts {
     pub sme: Option<i64>,
     pub large: Option<i64>,
@@ -86,7 +93,7 @@ pub struct MemberCounts {
 }
 
 /// An organisation linked from a profile.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct LinkedOrganisation {
     pub id: i64,
     pub name: String,
@@ -95,14 +102,14 @@ pub struct LinkedOrganisation {
 }
 
 /// The first members of a cluster and how many it has.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct ClusterMembers {
     pub total: i64,
     pub members: Vec<LinkedOrganisation>,
 }
 
 /// One participation in an EU-funded project.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct ParticipationView {
     pub acronym: String,
     pub title: String,
@@ -115,14 +122,14 @@ pub struct ParticipationView {
 }
 
 /// Target countries of international and of trans-national activities.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct TargetCountries {
     pub international: Vec<Named>,
     pub transnational: Vec<Named>,
 }
 
 /// The whole profile, as the API answers it and the profile page shows it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct OrganisationProfile {
     pub id: i64,
     pub external_key: String,
@@ -130,6 +137,7 @@ pub struct OrganisationProfile {
     pub created_at: String,
     pub updated_at: String,
     /// The language of every `name` of a code in this answer.
+    #[schema(value_type = super::openapi::LangValue)]
     pub lang: &'static str,
     #[serde(rename = "type")]
     pub kind: Named,
@@ -454,6 +462,25 @@ fn not_found(id: &str) -> ApiError {
     )
 }
 
+/// One organisation's whole profile, with the names of its codes in one language, the clusters
+/// it belongs to, a cluster's members and the EU projects it took part in.
+#[utoipa::path(
+    get,
+    path = "/api/v1/organisations/{id}",
+    operation_id = "organisation",
+    tag = "organisations",
+    params(
+        ("id" = i64, Path, minimum = 1, description = "The organisation's id"),
+        ("lang" = Option<super::openapi::LangValue>, Query, description = "The language of the names of codes; English when absent"),
+    ),
+    responses(
+        (status = 200, description = "The profile", body = OrganisationProfile),
+        (status = 304, response = super::openapi::NotModified),
+        (status = 400, response = super::openapi::BadRequest),
+        (status = 404, description = "No organisation has this id (`organisation_not_found`)", body = crate::error::ProblemDetails, content_type = "application/problem+json"),
+        (status = 500, response = super::openapi::InternalError),
+    ),
+)]
 async fn organisation(
     State(state): State<AppState>,
     Path(id): Path<String>,

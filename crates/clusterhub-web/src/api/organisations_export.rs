@@ -37,6 +37,11 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/organisations/export.xlsx", get(export_xlsx))
 }
 
+/// The operations of this module.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(export_csv, export_xlsx))]
+pub(super) struct Doc;
+
 /// The columns of an export, in order.
 pub const COLUMNS: &[&str] = &[
     "id",
@@ -303,6 +308,21 @@ fn attachment(body: Vec<u8>, content_type: &'static str, file_name: &'static str
         .into_response()
 }
 
+/// The organisations a directory search finds (without paging), or those listed by `id`, as
+/// CSV: a header row, then one row per organisation; list columns join their values with `; `;
+/// text that a spreadsheet could take for a formula starts with `'`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/organisations/export.csv",
+    operation_id = "organisations_export_csv",
+    tag = "organisations",
+    params(super::openapi::ExportParameters),
+    responses(
+        (status = 200, description = "The export, as an attachment `organisations.csv`", body = String, content_type = "text/csv; charset=utf-8"),
+        (status = 400, response = super::openapi::BadRequest),
+        (status = 500, response = super::openapi::InternalError),
+    ),
+)]
 async fn export_csv(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
@@ -319,6 +339,20 @@ async fn export_csv(
     ))
 }
 
+/// The same rows as the CSV export, as an XLSX workbook with one sheet `organisations`; text
+/// cells are strings, never formulas.
+#[utoipa::path(
+    get,
+    path = "/api/v1/organisations/export.xlsx",
+    operation_id = "organisations_export_xlsx",
+    tag = "organisations",
+    params(super::openapi::ExportParameters),
+    responses(
+        (status = 200, description = "The export, as an attachment `organisations.xlsx`", body = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 400, response = super::openapi::BadRequest),
+        (status = 500, response = super::openapi::InternalError),
+    ),
+)]
 async fn export_xlsx(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,

@@ -13,6 +13,7 @@ use clusterhub_search::{
 };
 use serde::Serialize;
 use serde::ser::SerializeMap;
+use utoipa::{OpenApi, ToSchema};
 
 use crate::AppState;
 use crate::error::{ApiError, ErrorCode};
@@ -23,17 +24,34 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/api/v1/organisations", get(search))
 }
 
+/// The operations of this module.
+#[derive(OpenApi)]
+#[openapi(paths(search))]
+pub(super) struct Doc;
+
 /// One organisation of a result page.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Hit)]
 pub struct HitView<'a> {
+    /// The organisation's id (`/api/v1/organisations/{id}`).
+    #[schema(minimum = 1)]
     pub id: i64,
     pub name: &'a str,
+    /// The organisation type.
     #[serde(rename = "type")]
     pub kind: &'a str,
+    /// The ISO 3166-1 alpha-2 country code.
     pub country: &'a str,
+    /// The NUTS 2021 region (level 3 when known), or null.
+    #[schema(required = true)]
     pub nuts: Option<&'a str>,
+    #[schema(required = true)]
     pub city: Option<&'a str>,
+    /// Latitude in degrees, or null when the organisation has no location.
+    #[schema(required = true)]
     pub lat: Option<f64>,
+    /// Longitude in degrees, or null.
+    #[schema(required = true)]
     pub lon: Option<f64>,
     /// Cluster category ids.
     pub sectors: &'a [String],
@@ -63,6 +81,7 @@ impl<'a> From<&'a Hit> for HitView<'a> {
 }
 
 /// The facet counts by group slug, in the directory's group order; every group is present.
+/// Its schema is [`FacetCounts`](super::openapi::FacetCounts).
 #[derive(Debug)]
 pub struct FacetsView<'a>(pub &'a SearchResults);
 
@@ -78,24 +97,39 @@ impl Serialize for FacetsView<'_> {
 }
 
 /// The answer of a search.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct SearchAnswer<'a> {
+    /// How many organisations the search finds.
     pub total: u64,
+    /// The page shown, counted from 1.
+    #[schema(minimum = 1)]
     pub page: usize,
+    /// Hits per page.
+    #[schema(minimum = 1)]
     pub per_page: usize,
+    /// The page's organisations, in the search's order.
     pub hits: Vec<HitView<'a>>,
+    #[schema(value_type = super::openapi::FacetCounts)]
     pub facets: FacetsView<'a>,
     pub links: Links,
 }
 
 /// Links to this search's neighbouring pages and to its exports.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = SearchLinks)]
 pub struct Links {
+    /// This page.
     #[serde(rename = "self")]
     pub this: String,
+    /// The next page, or null on the last page.
+    #[schema(required = true)]
     pub next: Option<String>,
+    /// The previous page, or null on the first.
+    #[schema(required = true)]
     pub prev: Option<String>,
+    /// The CSV export of the same search.
     pub export_csv: String,
+    /// The XLSX export of the same search.
     pub export_xlsx: String,
 }
 
@@ -152,6 +186,20 @@ pub fn search_error(error: SearchError) -> ApiError {
     }
 }
 
+/// The directory search: keywords, every facet filter, a map box, a point to measure from, an
+/// order and a page in; the total, the page of hits and the disjunctive facet counts out.
+#[utoipa::path(
+    get,
+    path = "/api/v1/organisations",
+    operation_id = "organisations_search",
+    tag = "organisations",
+    params(super::openapi::SearchParameters),
+    responses(
+        (status = 200, description = "The page of hits and the facet counts", body = SearchAnswer),
+        (status = 400, response = super::openapi::BadRequest),
+        (status = 500, response = super::openapi::InternalError),
+    ),
+)]
 async fn search(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,

@@ -7,6 +7,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::get;
 use serde::Serialize;
+use utoipa::{OpenApi, ToSchema};
 
 use crate::AppState;
 use crate::caching::cacheable_json;
@@ -20,14 +21,24 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/problems/{code}", get(problem_type))
 }
 
+/// The operations of this module.
+#[derive(OpenApi)]
+#[openapi(paths(list_problem_types, problem_type))]
+pub(super) struct Doc;
+
 /// One row of the error-code table.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 struct ProblemType {
+    /// What problem+json answers with this code carry as `type`.
     #[serde(rename = "type")]
     problem_type: String,
+    #[schema(value_type = super::openapi::ErrorCodeName)]
     code: &'static str,
+    /// The HTTP status answered with this code.
+    #[schema(minimum = 400, maximum = 599)]
     status: u16,
     title: &'static str,
+    /// What the code means and what a client can do about it.
     description: &'static str,
 }
 
@@ -43,12 +54,25 @@ impl ProblemType {
     }
 }
 
-#[derive(Debug, Serialize)]
+/// Every error code.
+#[derive(Debug, Serialize, ToSchema)]
 struct ProblemTypeList {
     count: usize,
     items: Vec<ProblemType>,
 }
 
+/// The error codes of this API; every problem+json answer's `type` points into this table.
+#[utoipa::path(
+    get,
+    path = "/api/v1/problems",
+    operation_id = "problem_types",
+    tag = "service",
+    responses(
+        (status = 200, description = "Every error code", body = ProblemTypeList),
+        (status = 304, response = super::openapi::NotModified),
+        (status = 400, response = super::openapi::BadRequest),
+    ),
+)]
 async fn list_problem_types(
     headers: HeaderMap,
     RawQuery(query): RawQuery,
@@ -68,6 +92,20 @@ async fn list_problem_types(
     )
 }
 
+/// One error code.
+#[utoipa::path(
+    get,
+    path = "/api/v1/problems/{code}",
+    operation_id = "problem_type",
+    tag = "service",
+    params(("code" = String, Path, description = "An error code, such as `invalid_parameter`")),
+    responses(
+        (status = 200, description = "The error code", body = ProblemType),
+        (status = 304, response = super::openapi::NotModified),
+        (status = 400, response = super::openapi::BadRequest),
+        (status = 404, description = "The API answers with no such code (`problem_type_not_found`)", body = crate::error::ProblemDetails, content_type = "application/problem+json"),
+    ),
+)]
 async fn problem_type(
     headers: HeaderMap,
     Path(code): Path<String>,

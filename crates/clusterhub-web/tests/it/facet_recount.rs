@@ -34,8 +34,8 @@ const GROUPS: [(&str, &str); 15] = [
     ("sme", "sme_status"),
 ];
 
-/// Demo rows, parsed by the importer exactly as `clusterhub import` parses them.
-fn demo_organisations() -> Vec<OrganisationImport> {
+/// `count` demo rows, parsed by the importer exactly as `clusterhub import` parses them.
+pub fn demo_organisations(count: usize) -> Vec<OrganisationImport> {
     let header: Vec<String> = clusterhub_demo::CSV_HEADER
         .iter()
         .map(|name| (*name).to_owned())
@@ -44,7 +44,7 @@ fn demo_organisations() -> Vec<OrganisationImport> {
     let header: Arc<[String]> = header.into();
     let today = time::OffsetDateTime::now_utc().date();
     clusterhub_demo::generate(&clusterhub_demo::DemoConfig {
-        organisations: ORGANISATIONS,
+        organisations: count,
         seed: 7,
     })
     .enumerate()
@@ -180,7 +180,7 @@ fn pairs(name: &str, values: &[String]) -> Filters {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn facet_counts_equal_a_recount_of_the_export_for_every_group() {
-    let app = TestApp::with_organisations(&demo_organisations()).await;
+    let app = TestApp::with_organisations(&demo_organisations(ORGANISATIONS)).await;
     let everything = app.get("/api/v1/organisations").await.json();
     assert_eq!(everything["total"], ORGANISATIONS as u64);
 

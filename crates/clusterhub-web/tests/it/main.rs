@@ -7,6 +7,7 @@ mod export;
 mod facet_recount;
 mod health;
 mod map;
+mod openapi;
 mod organisations;
 mod pages;
 mod search;

@@ -7,6 +7,7 @@ use axum::response::Response;
 use axum::routing::get;
 use clusterhub_reference::{CohesionPeriod, RegionCategory};
 use serde::Serialize;
+use utoipa::{OpenApi, ToSchema};
 
 use crate::AppState;
 use crate::caching::cacheable_json;
@@ -29,26 +30,53 @@ pub fn router() -> Router<AppState> {
     )
 }
 
+/// The operations of this module.
+#[derive(OpenApi)]
+#[openapi(paths(region_categories))]
+pub(super) struct Doc;
+
 /// One region of a decision.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = RegionCategoryRow)]
 struct CategoryRow<'a> {
     /// The code as the decision writes it (NUTS 2006 for 2014–2020, NUTS 2016 for 2021–2027).
     nuts: &'a str,
     name: &'a str,
+    #[schema(value_type = crate::api::openapi::RegionCategoryValue)]
     category: RegionCategory,
     /// The NUTS 2021 code that corresponds to `nuts`, where one exists.
+    #[schema(required = true)]
     nuts_2021: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+/// The regions of one decision and their categories.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = RegionCategoryList)]
 struct CategoryList<'a> {
+    #[schema(value_type = crate::api::openapi::CohesionPeriodValue)]
     period: CohesionPeriod,
+    /// The legal act that lists the regions.
     source: &'static str,
     count: usize,
     items: Vec<CategoryRow<'a>>,
 }
 
-/// `GET /api/v1/taxonomies/region-categories?period=2014-2020|2021-2027` (2021–2027 when absent).
+/// Cohesion-policy region categories (less developed, transition, more developed) of one
+/// programming period, with the decision that lists them.
+#[utoipa::path(
+    get,
+    path = "/api/v1/taxonomies/region-categories",
+    operation_id = "region_categories",
+    tag = "taxonomies",
+    params(
+        ("period" = Option<crate::api::openapi::CohesionPeriodValue>, Query, description = "The programming period; 2021-2027 when absent"),
+    ),
+    responses(
+        (status = 200, description = "The regions and their categories", body = CategoryList),
+        (status = 304, response = crate::api::openapi::NotModified),
+        (status = 400, response = crate::api::openapi::BadRequest),
+    ),
+)]
 async fn region_categories(
     State(state): State<AppState>,
     headers: HeaderMap,

@@ -16,6 +16,7 @@ use axum::response::Response;
 use axum::routing::get;
 use clusterhub_reference::{CohesionPeriod, Lang, NutsVersion};
 use serde::Serialize;
+use utoipa::{IntoParams, OpenApi, ToSchema};
 
 use crate::AppState;
 use crate::caching::cacheable_json;
@@ -33,6 +34,33 @@ pub fn router() -> Router<AppState> {
         .merge(cohesion::router())
 }
 
+/// The operations of the taxonomies, one document per module.
+pub(super) fn documents() -> Vec<utoipa::openapi::OpenApi> {
+    vec![
+        Doc::openapi(),
+        nuts::Doc::openapi(),
+        nace::Doc::openapi(),
+        places::Doc::openapi(),
+        vocabularies::Doc::openapi(),
+        cohesion::Doc::openapi(),
+    ]
+}
+
+/// The operations of this module.
+#[derive(OpenApi)]
+#[openapi(paths(index))]
+struct Doc;
+
+/// The `lang` parameter of the operations that label reference data.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+struct LangParameter {
+    /// The language of the labels; English when absent.
+    #[param(value_type = Option<crate::api::openapi::LangValue>)]
+    lang: Option<String>,
+}
+
 /// The languages reference labels come in, as the `lang` parameter names them.
 const LABEL_LANGUAGES: &[(&str, Lang)] = &[("en", Lang::En), ("fr", Lang::Fr), ("de", Lang::De)];
 
@@ -43,21 +71,37 @@ fn label_language(query: &QueryParameters) -> Result<Lang, ApiError> {
 }
 
 /// One entry of the index.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 struct TaxonomyLink {
     id: &'static str,
     title: &'static str,
     href: &'static str,
+    /// How many entries the taxonomy has.
     count: usize,
+    /// The query parameters its list takes.
     parameters: &'static [&'static str],
 }
 
-#[derive(Debug, Serialize)]
+/// The taxonomies.
+#[derive(Debug, Serialize, ToSchema)]
 struct TaxonomyIndex {
     count: usize,
     items: Vec<TaxonomyLink>,
 }
 
+/// The reference data: NUTS, NACE, countries, cities, cluster categories, vocabularies and
+/// cohesion-policy region categories, with their sizes and parameters.
+#[utoipa::path(
+    get,
+    path = "/api/v1/taxonomies",
+    operation_id = "taxonomies",
+    tag = "taxonomies",
+    responses(
+        (status = 200, description = "The taxonomies", body = TaxonomyIndex),
+        (status = 304, response = crate::api::openapi::NotModified),
+        (status = 400, response = crate::api::openapi::BadRequest),
+    ),
+)]
 async fn index(
     State(state): State<AppState>,
     headers: HeaderMap,

@@ -8,6 +8,7 @@ use axum::response::Response;
 use axum::routing::get;
 use clusterhub_reference::{Lang, NaceActivity, NaceTable};
 use serde::Serialize;
+use utoipa::{OpenApi, ToSchema};
 
 use super::label_language;
 use crate::AppState;
@@ -25,11 +26,21 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/taxonomies/nace/{code}", get(activity))
 }
 
+/// The operations of this module.
+#[derive(OpenApi)]
+#[openapi(paths(list, activity))]
+pub(super) struct Doc;
+
 /// An activity as the API shows it, labelled in one language.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = NaceActivity)]
 struct ActivityItem<'a> {
     code: &'a str,
+    /// 1 for a section, 2 a division, 3 a group, 4 a class.
+    #[schema(minimum = 1, maximum = 4)]
     level: u8,
+    /// The activity one level up; null for a section.
+    #[schema(required = true)]
     parent: Option<&'a str>,
     label: &'a str,
 }
@@ -45,10 +56,17 @@ impl<'a> ActivityItem<'a> {
     }
 }
 
-#[derive(Debug, Serialize)]
+/// NACE activities labelled in one language.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = NaceActivityList)]
 struct ActivityList<'a> {
+    #[schema(value_type = crate::api::openapi::LangValue)]
     lang: Lang,
+    /// The level listed, or null for every level.
+    #[schema(required = true)]
     level: Option<u8>,
+    /// The activity whose activities are listed, or null.
+    #[schema(required = true)]
     parent: Option<&'a str>,
     count: usize,
     items: Vec<ActivityItem<'a>>,
@@ -59,9 +77,25 @@ fn normalise_code(code: &str) -> String {
     code.trim().to_ascii_uppercase()
 }
 
-/// `GET /api/v1/taxonomies/nace?level=1..4&parent=CODE&lang=en|fr|de`. Level 1 is the 21
-/// sections, 2 divisions, 3 groups, 4 classes. With `parent`, the activities inside it: at
-/// `level` if given, else one level below the parent.
+/// NACE Rev. 2 activities by level and parent. Level 1 is the 21 sections, 2 divisions, 3
+/// groups, 4 classes. With `parent`, the activities inside it: at `level` if given, else one
+/// level below the parent.
+#[utoipa::path(
+    get,
+    path = "/api/v1/taxonomies/nace",
+    operation_id = "nace_activities",
+    tag = "taxonomies",
+    params(
+        ("level" = Option<u8>, Query, minimum = 1, maximum = 4, description = "Only activities of this level"),
+        ("parent" = Option<String>, Query, description = "Only activities inside this one, such as `C` or `10.1`"),
+        super::LangParameter,
+    ),
+    responses(
+        (status = 200, description = "The activities", body = ActivityList),
+        (status = 304, response = crate::api::openapi::NotModified),
+        (status = 400, response = crate::api::openapi::BadRequest),
+    ),
+)]
 async fn list(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -128,7 +162,8 @@ fn is_inside(table: &NaceTable, activity: &NaceActivity, ancestor: &NaceActivity
 }
 
 /// A cluster category that covers an activity.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = ClusterCategoryReference)]
 struct CategoryReference<'a> {
     id: u8,
     slug: &'a str,
@@ -136,15 +171,19 @@ struct CategoryReference<'a> {
 }
 
 /// An activity named in passing: an ancestor or a child.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = NaceActivityReference)]
 struct ActivityReference<'a> {
     code: &'a str,
     level: u8,
     label: &'a str,
 }
 
-#[derive(Debug, Serialize)]
+/// One activity with its surroundings.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = NaceActivityDetail)]
 struct ActivityDetail<'a> {
+    #[schema(value_type = crate::api::openapi::LangValue)]
     lang: Lang,
     #[serde(flatten)]
     activity: ActivityItem<'a>,
@@ -154,7 +193,23 @@ struct ActivityDetail<'a> {
     cluster_categories: Vec<CategoryReference<'a>>,
 }
 
-/// `GET /api/v1/taxonomies/nace/{code}?lang=en|fr|de`.
+/// One NACE activity with its ancestors, children and the cluster categories that cover it.
+#[utoipa::path(
+    get,
+    path = "/api/v1/taxonomies/nace/{code}",
+    operation_id = "nace_activity",
+    tag = "taxonomies",
+    params(
+        ("code" = String, Path, description = "A NACE Rev. 2 code such as `C`, `10`, `10.1` or `10.11`"),
+        super::LangParameter,
+    ),
+    responses(
+        (status = 200, description = "The activity", body = ActivityDetail),
+        (status = 304, response = crate::api::openapi::NotModified),
+        (status = 400, response = crate::api::openapi::BadRequest),
+        (status = 404, description = "No NACE activity has this code (`nace_activity_not_found`)", body = crate::error::ProblemDetails, content_type = "application/problem+json"),
+    ),
+)]
 async fn activity(
     State(state): State<AppState>,
     headers: HeaderMap,

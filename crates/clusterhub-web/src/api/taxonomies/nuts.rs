@@ -10,6 +10,7 @@ use clusterhub_reference::{
     CohesionPeriod, NutsRegion, NutsTable, NutsTranslationMethod, NutsVersion, RegionCategory,
 };
 use serde::Serialize;
+use utoipa::{OpenApi, ToSchema};
 
 use crate::AppState;
 use crate::caching::cacheable_json;
@@ -30,22 +31,35 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/taxonomies/nuts/{code}", get(region))
 }
 
+/// The operations of this module.
+#[derive(OpenApi)]
+#[openapi(paths(list, region, recode))]
+pub(super) struct Doc;
+
 /// A region's centre, in WGS 84 degrees.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 struct Centroid {
     lon: f64,
     lat: f64,
 }
 
 /// A region as the API shows it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = NutsRegion)]
 struct RegionItem<'a> {
     code: &'a str,
+    #[schema(minimum = 0, maximum = 3)]
     level: u8,
+    /// The region one level up; null for a country.
+    #[schema(required = true)]
     parent: Option<&'a str>,
+    /// The country's NUTS code (`EL` for Greece).
     country: &'a str,
+    /// The name in Latin letters.
     name: &'a str,
+    /// The name in the national language(s).
     name_national: &'a str,
+    #[schema(required = true)]
     centroid: Option<Centroid>,
 }
 
@@ -64,7 +78,8 @@ impl<'a> RegionItem<'a> {
 }
 
 /// A region named in passing: an ancestor or a child.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = NutsRegionReference)]
 struct RegionReference<'a> {
     code: &'a str,
     level: u8,
@@ -81,10 +96,17 @@ impl<'a> RegionReference<'a> {
     }
 }
 
-#[derive(Debug, Serialize)]
+/// Regions of one version.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = NutsRegionList)]
 struct RegionList<'a> {
+    #[schema(value_type = crate::api::openapi::NutsVersionValue)]
     version: NutsVersion,
+    /// The level listed, or null for every level.
+    #[schema(required = true)]
     level: Option<u8>,
+    /// The region whose regions are listed, or null.
+    #[schema(required = true)]
     parent: Option<&'a str>,
     count: usize,
     items: Vec<RegionItem<'a>>,
@@ -96,8 +118,24 @@ fn version_of(query: &QueryParameters) -> Result<NutsVersion, ApiError> {
         .unwrap_or(NutsVersion::V2021))
 }
 
-/// `GET /api/v1/taxonomies/nuts?version=2021|2016&level=0..3&parent=CODE`. With `parent`, the
-/// regions inside it: at `level` if given, else one level below the parent.
+/// NUTS regions of one version, by level and parent. With `parent`, the regions inside it: at
+/// `level` if given, else one level below the parent.
+#[utoipa::path(
+    get,
+    path = "/api/v1/taxonomies/nuts",
+    operation_id = "nuts_regions",
+    tag = "taxonomies",
+    params(
+        ("version" = Option<crate::api::openapi::NutsVersionValue>, Query, description = "The NUTS version; 2021 when absent"),
+        ("level" = Option<u8>, Query, minimum = 0, maximum = 3, description = "Only regions of this level (0 is the country)"),
+        ("parent" = Option<String>, Query, description = "Only regions inside this region of the version"),
+    ),
+    responses(
+        (status = 200, description = "The regions", body = RegionList),
+        (status = 304, response = crate::api::openapi::NotModified),
+        (status = 400, response = crate::api::openapi::BadRequest),
+    ),
+)]
 async fn list(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -167,19 +205,24 @@ fn is_inside(table: &NutsTable, region: &NutsRegion, ancestor: &NutsRegion) -> b
             .is_some_and(|found| found.code == ancestor.code)
 }
 
-/// The cohesion-policy category of a NUTS 2021 region in each period; `None` where the region
+/// The cohesion-policy category of a NUTS 2021 region in each period; null where the region
 /// has none (levels 0 and 1, regions outside the EU, or a level-2 region split across
 /// categories).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 struct RegionCategories {
     #[serde(rename = "2014-2020")]
+    #[schema(value_type = Option<crate::api::openapi::RegionCategoryValue>, required = true)]
     period_2014_2020: Option<RegionCategory>,
     #[serde(rename = "2021-2027")]
+    #[schema(value_type = Option<crate::api::openapi::RegionCategoryValue>, required = true)]
     period_2021_2027: Option<RegionCategory>,
 }
 
-#[derive(Debug, Serialize)]
+/// One region with its surroundings.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = NutsRegionDetail)]
 struct RegionDetail<'a> {
+    #[schema(value_type = crate::api::openapi::NutsVersionValue)]
     version: NutsVersion,
     #[serde(flatten)]
     region: RegionItem<'a>,
@@ -193,7 +236,24 @@ struct RegionDetail<'a> {
     nuts_2021: Option<String>,
 }
 
-/// `GET /api/v1/taxonomies/nuts/{code}?version=2021|2016`.
+/// One NUTS region with its ancestors, children and (NUTS 2021, level 2 and 3) cohesion-policy
+/// categories; a NUTS 2016 region also gives its NUTS 2021 code.
+#[utoipa::path(
+    get,
+    path = "/api/v1/taxonomies/nuts/{code}",
+    operation_id = "nuts_region",
+    tag = "taxonomies",
+    params(
+        ("code" = String, Path, description = "A NUTS code of the version, such as `DE212`"),
+        ("version" = Option<crate::api::openapi::NutsVersionValue>, Query, description = "The NUTS version; 2021 when absent"),
+    ),
+    responses(
+        (status = 200, description = "The region", body = RegionDetail),
+        (status = 304, response = crate::api::openapi::NotModified),
+        (status = 400, response = crate::api::openapi::BadRequest),
+        (status = 404, description = "The version has no such region (`nuts_region_not_found`)", body = crate::error::ProblemDetails, content_type = "application/problem+json"),
+    ),
+)]
 async fn region(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -254,17 +314,36 @@ enum RecodingMethod {
     Translated(NutsTranslationMethod),
 }
 
-#[derive(Debug, Serialize)]
+/// An old NUTS code and its NUTS 2021 successor.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = NutsRecoding)]
 struct Recoding<'a> {
+    /// The code asked about, in capitals.
     code: String,
+    /// Its NUTS 2021 successor, or null when none can be named.
+    #[schema(required = true)]
     nuts_2021: Option<String>,
+    #[schema(value_type = crate::api::openapi::NutsTranslationMethodValue)]
     method: RecodingMethod,
     /// The NUTS 2021 region, if there is one.
+    #[schema(required = true)]
     region: Option<RegionReference<'a>>,
 }
 
-/// `GET /api/v1/taxonomies/nuts/recode/{old_code}`: the NUTS 2021 code for a code of any version
-/// from 2003 to 2021.
+/// The NUTS 2021 code for a code of any version from 2003 to 2021.
+#[utoipa::path(
+    get,
+    path = "/api/v1/taxonomies/nuts/recode/{old_code}",
+    operation_id = "nuts_recode",
+    tag = "taxonomies",
+    params(("old_code" = String, Path, description = "A NUTS code of any version from 2003 to 2021")),
+    responses(
+        (status = 200, description = "The code's NUTS 2021 successor", body = Recoding),
+        (status = 304, response = crate::api::openapi::NotModified),
+        (status = 400, response = crate::api::openapi::BadRequest),
+        (status = 404, description = "No NUTS version has this code (`nuts_code_unknown`)", body = crate::error::ProblemDetails, content_type = "application/problem+json"),
+    ),
+)]
 async fn recode(
     State(state): State<AppState>,
     headers: HeaderMap,

@@ -7,6 +7,7 @@ use axum::response::Response;
 use axum::routing::get;
 use clusterhub_reference::{City, Country};
 use serde::Serialize;
+use utoipa::{OpenApi, ToSchema};
 
 use crate::AppState;
 use crate::caching::cacheable_json;
@@ -29,13 +30,31 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/taxonomies/cities", get(cities))
 }
 
-#[derive(Debug, Serialize)]
+/// The operations of this module.
+#[derive(OpenApi)]
+#[openapi(paths(countries, cities))]
+pub(super) struct Doc;
+
+/// Every country.
+#[derive(Debug, Serialize, ToSchema)]
 struct CountryList<'a> {
     count: usize,
+    #[schema(value_type = Vec<crate::api::openapi::CountryView>)]
     items: Vec<&'a Country>,
 }
 
-/// `GET /api/v1/taxonomies/countries`.
+/// Countries: ISO 3166-1 codes, the EU statistical code (`EL`, `UK`) and EU membership.
+#[utoipa::path(
+    get,
+    path = "/api/v1/taxonomies/countries",
+    operation_id = "countries",
+    tag = "taxonomies",
+    responses(
+        (status = 200, description = "Every country", body = CountryList),
+        (status = 304, response = crate::api::openapi::NotModified),
+        (status = 400, response = crate::api::openapi::BadRequest),
+    ),
+)]
 async fn countries(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -52,19 +71,40 @@ async fn countries(
     )
 }
 
-#[derive(Debug, Serialize)]
+/// The cities that match, the most populous first.
+#[derive(Debug, Serialize, ToSchema)]
 struct CityList<'a> {
+    /// The country asked for (its ISO code), or null.
+    #[schema(required = true)]
     country: Option<&'a str>,
+    /// The name prefix asked for, or null.
+    #[schema(required = true)]
     q: Option<&'a str>,
     limit: u16,
     /// How many cities match, of which at most `limit` are listed.
     count: usize,
+    #[schema(value_type = Vec<crate::api::openapi::CityView>)]
     items: Vec<&'a City>,
 }
 
-/// `GET /api/v1/taxonomies/cities?country=XX&q=prefix&limit=1..100`: the cities of a country
-/// (ISO or EU code) whose name starts with `q` (any letter case, with or without accents), the
-/// most populous first.
+/// Cities of at least 5,000 inhabitants: those of a country (ISO or EU code) whose name starts
+/// with `q` (any letter case, with or without accents), the most populous first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/taxonomies/cities",
+    operation_id = "cities",
+    tag = "taxonomies",
+    params(
+        ("country" = Option<String>, Query, description = "A two-letter country code (ISO or EU, such as `DE`, `EL`)"),
+        ("q" = Option<String>, Query, description = "The start of the city's name"),
+        ("limit" = Option<u16>, Query, minimum = 1, maximum = 100, description = "How many cities to list; 20 when absent"),
+    ),
+    responses(
+        (status = 200, description = "The cities", body = CityList),
+        (status = 304, response = crate::api::openapi::NotModified),
+        (status = 400, response = crate::api::openapi::BadRequest),
+    ),
+)]
 async fn cities(
     State(state): State<AppState>,
     headers: HeaderMap,

@@ -8,6 +8,7 @@ use axum::response::Response;
 use axum::routing::get;
 use clusterhub_reference::{Lang, Reference, Term};
 use serde::Serialize;
+use utoipa::{OpenApi, ToSchema};
 
 use super::label_language;
 use crate::AppState;
@@ -39,22 +40,50 @@ pub fn router() -> Router<AppState> {
         )
 }
 
-#[derive(Debug, Serialize)]
+/// The operations of this module.
+#[derive(OpenApi)]
+#[openapi(paths(
+    cluster_categories,
+    emerging_industries,
+    technology_fields,
+    s3_priority_areas
+))]
+pub(super) struct Doc;
+
+/// A cluster category (sectoral industry).
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = ClusterCategory)]
 struct CategoryItem<'a> {
+    /// Its number, from 1 to 51; the directory's `sector` filter takes it.
     id: u8,
     slug: &'a str,
     name: &'a str,
+    /// The NACE Rev. 2 codes the category groups.
     nace: &'a [String],
 }
 
-#[derive(Debug, Serialize)]
+/// A vocabulary labelled in one language.
+#[derive(Debug, Serialize, ToSchema)]
 struct LabelledList<T> {
+    #[schema(value_type = crate::api::openapi::LangValue)]
     lang: Lang,
     count: usize,
     items: Vec<T>,
 }
 
-/// `GET /api/v1/taxonomies/cluster-categories?lang=en|fr|de`.
+/// The 51 traded cluster categories (sectoral industries) with their NACE codes.
+#[utoipa::path(
+    get,
+    path = "/api/v1/taxonomies/cluster-categories",
+    operation_id = "cluster_categories",
+    tag = "taxonomies",
+    params(super::LangParameter),
+    responses(
+        (status = 200, description = "The cluster categories", body = LabelledList<CategoryItem>),
+        (status = 304, response = crate::api::openapi::NotModified),
+        (status = 400, response = crate::api::openapi::BadRequest),
+    ),
+)]
 async fn cluster_categories(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -84,7 +113,8 @@ async fn cluster_categories(
 }
 
 /// A term labelled in one language; descriptions are in English.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Term)]
 struct TermItem<'a> {
     id: &'a str,
     label: &'a str,
@@ -118,7 +148,19 @@ fn term_list(
     )
 }
 
-/// `GET /api/v1/taxonomies/emerging-industries?lang=en|fr|de`.
+/// The 10 emerging industries of the European Cluster Observatory.
+#[utoipa::path(
+    get,
+    path = "/api/v1/taxonomies/emerging-industries",
+    operation_id = "emerging_industries",
+    tag = "taxonomies",
+    params(super::LangParameter),
+    responses(
+        (status = 200, description = "The emerging industries", body = LabelledList<TermItem>),
+        (status = 304, response = crate::api::openapi::NotModified),
+        (status = 400, response = crate::api::openapi::BadRequest),
+    ),
+)]
 async fn emerging_industries(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -132,7 +174,19 @@ async fn emerging_industries(
     )
 }
 
-/// `GET /api/v1/taxonomies/technology-fields?lang=en|fr|de`.
+/// Technology fields (advanced technologies for industry).
+#[utoipa::path(
+    get,
+    path = "/api/v1/taxonomies/technology-fields",
+    operation_id = "technology_fields",
+    tag = "taxonomies",
+    params(super::LangParameter),
+    responses(
+        (status = 200, description = "The technology fields", body = LabelledList<TermItem>),
+        (status = 304, response = crate::api::openapi::NotModified),
+        (status = 400, response = crate::api::openapi::BadRequest),
+    ),
+)]
 async fn technology_fields(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -146,7 +200,19 @@ async fn technology_fields(
     )
 }
 
-/// `GET /api/v1/taxonomies/s3-priority-areas?lang=en|fr|de`.
+/// Smart specialisation (S3) EU priority areas.
+#[utoipa::path(
+    get,
+    path = "/api/v1/taxonomies/s3-priority-areas",
+    operation_id = "s3_priority_areas",
+    tag = "taxonomies",
+    params(super::LangParameter),
+    responses(
+        (status = 200, description = "The S3 priority areas", body = LabelledList<TermItem>),
+        (status = 304, response = crate::api::openapi::NotModified),
+        (status = 400, response = crate::api::openapi::BadRequest),
+    ),
+)]
 async fn s3_priority_areas(
     State(state): State<AppState>,
     headers: HeaderMap,
