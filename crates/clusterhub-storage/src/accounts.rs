@@ -270,6 +270,32 @@ impl Storage {
         Ok(())
     }
 
+    /// The people with a role in an organisation: (user id, display name, e-mail, role), by
+    /// name.
+    pub async fn organisation_people(
+        &self,
+        organisation_id: i64,
+    ) -> Result<Vec<(i64, String, String, String)>, StorageError> {
+        let rows = sqlx::query(
+            "SELECT u.id, u.display_name, u.email, r.role FROM organisation_roles r \
+             JOIN users u ON u.id = r.user_id WHERE r.organisation_id = $1 \
+             ORDER BY u.display_name, u.id, r.role",
+        )
+        .bind(organisation_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok((
+                    row.try_get(0)?,
+                    row.try_get(1)?,
+                    row.try_get(2)?,
+                    row.try_get(3)?,
+                ))
+            })
+            .collect()
+    }
+
     /// Starts a session.
     pub async fn create_session(&self, session: &NewSession) -> Result<(), StorageError> {
         sqlx::query(
@@ -493,6 +519,19 @@ impl Storage {
         purpose: &str,
         now_unix: i64,
     ) -> Result<bool, StorageError> {
+        Ok(self
+            .one_time_token_user(token_digest, purpose, now_unix)
+            .await?
+            .is_some())
+    }
+
+    /// The person a usable one-time token belongs to, without using it.
+    pub async fn one_time_token_user(
+        &self,
+        token_digest: &str,
+        purpose: &str,
+        now_unix: i64,
+    ) -> Result<Option<i64>, StorageError> {
         let found: Option<i64> = sqlx::query_scalar(
             "SELECT user_id FROM one_time_tokens WHERE token_digest = $1 AND purpose = $2 \
              AND used_at IS NULL AND expires_unix > $3",
@@ -502,7 +541,7 @@ impl Storage {
         .bind(now_unix)
         .fetch_optional(self.pool())
         .await?;
-        Ok(found.is_some())
+        Ok(found)
     }
 
     /// Turns the second factor on with its secret and recovery code digests, replacing any

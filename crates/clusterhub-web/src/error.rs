@@ -86,6 +86,16 @@ error_codes! {
         "No organisation has this id; ids are positive whole numbers.";
     ProblemTypeNotFound => "problem_type_not_found", NOT_FOUND, "Problem type not found",
         "The error code is not one of the codes this API answers with.";
+    SignInRequired => "sign_in_required", UNAUTHORIZED, "Sign-in required",
+        "The endpoint needs a signed-in caller: sign in with `POST /api/v1/auth/login` (a session cookie) or send a personal API token as `Authorization: Bearer …`.";
+    SignInFailed => "sign_in_failed", UNAUTHORIZED, "Sign-in failed",
+        "The e-mail address, the password or the second-factor code is wrong, or the address is not confirmed yet.";
+    CsrfTokenMissing => "csrf_token_missing", FORBIDDEN, "CSRF token missing or wrong",
+        "A state-changing request made with a session cookie must carry the value of the `clusterhub_csrf` cookie in the `x-csrf-token` header (forms: the `csrf` field).";
+    RecordNotFound => "not_found", NOT_FOUND, "Not found",
+        "There is no such record, or the caller may not see it.";
+    TooManyRequests => "too_many_requests", TOO_MANY_REQUESTS, "Too many requests",
+        "Too many attempts in a short time; wait the number of seconds in the `Retry-After` header.";
     MethodNotAllowed => "method_not_allowed", METHOD_NOT_ALLOWED, "Method not allowed",
         "The endpoint exists but does not accept this HTTP method; the `Allow` header lists those it accepts.";
     RequestTimeout => "request_timeout", REQUEST_TIMEOUT, "Request timeout",

@@ -23,6 +23,7 @@
 
 mod api;
 mod assets;
+pub mod auth;
 mod caching;
 mod error;
 pub mod i18n;
@@ -58,10 +59,20 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::router())
         .merge(assets::router())
         .fallback(not_found)
-        .with_state(state)
+        // After routing: the matched route's access rule (auth/policy.rs).
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::enforce_access,
+        ))
+        .with_state(state.clone())
         // Each `layer` call wraps everything above it, so the last one is the outermost: the
         // security headers and the request id see every answer, including the ones the inner
         // layers make (408 from the timeout, 413 from the body limit).
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::require_csrf,
+        ))
+        .layer(axum::middleware::from_fn_with_state(state, auth::identify))
         .layer(RequestBodyLimitLayer::new(REQUEST_BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,

@@ -8,12 +8,18 @@ use clusterhub_reference::Reference;
 use clusterhub_search::SearchIndex;
 use clusterhub_storage::Storage;
 
+use crate::auth::Security;
+use crate::observatory::ObservatoryState;
+
 /// What the handlers share; cheap to clone (the database handle is a pool, the rest is shared).
 #[derive(Clone)]
 pub struct AppState {
     storage: Storage,
     search: SearchIndex,
+    observatory: ObservatoryState,
+    security: Arc<Security>,
     reference: &'static Reference,
+    partner_weights: Weights,
     started_at: Instant,
     version: Arc<str>,
 }
@@ -39,7 +45,10 @@ impl AppState {
         AppState {
             storage,
             search,
+            observatory: ObservatoryState::new(),
+            security: Arc::new(Security::new("http://127.0.0.1:8080")),
             reference,
+            partner_weights: Weights::default(),
             started_at: Instant::now(),
             version: Arc::from(env!("CARGO_PKG_VERSION")),
         }
@@ -59,6 +68,35 @@ impl AppState {
     /// The directory's search index.
     pub fn search(&self) -> &SearchIndex {
         &self.search
+    }
+
+    /// The observatory's statistics, computed from the stored employment rows on first use and
+    /// again after an import changed them.
+    pub fn observatory(&self) -> &ObservatoryState {
+        &self.observatory
+    }
+
+    /// Sets the site's public address (links in e-mails; `https://` turns on `Secure` cookies
+    /// and HSTS).
+    pub fn with_public_url(mut self, public_url: &str) -> AppState {
+        self.security = Arc::new(Security::new(public_url));
+        self
+    }
+
+    /// The security settings and rate limiters.
+    pub fn security(&self) -> &Security {
+        &self.security
+    }
+
+    /// Sets the weights of partner suggestions (the defaults otherwise).
+    pub fn with_partner_weights(mut self, weights: Weights) -> AppState {
+        self.partner_weights = weights;
+        self
+    }
+
+    /// The weights of partner suggestions.
+    pub fn partner_weights(&self) -> &Weights {
+        &self.partner_weights
     }
 
     /// The reference data (NUTS, NACE, countries, vocabularies).

@@ -84,6 +84,25 @@ pub struct ServeArgs {
     /// How many demo organisations to load when the database is empty (0: none).
     #[arg(long, env = "CLUSTERHUB_DEMO_ORGS", default_value_t = 5_000)]
     pub demo_orgs: usize,
+
+    /// The site's public address, for links in e-mails (default: http://LISTEN). An https://
+    /// address marks cookies Secure and sends HSTS.
+    #[arg(long, env = "CLUSTERHUB_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
+    /// The SMTP server e-mail goes through: smtp://host:port (plain, loopback relays),
+    /// smtp://user:password@host:587?tls=required (STARTTLS) or smtps://host:465. Without it,
+    /// messages wait in the outbox and are logged.
+    #[arg(long, env = "CLUSTERHUB_SMTP_URL")]
+    pub smtp_url: Option<String>,
+
+    /// The sender of e-mails.
+    #[arg(
+        long,
+        env = "CLUSTERHUB_MAIL_FROM",
+        default_value = "Clusterhub <no-reply@clusterhub.localhost>"
+    )]
+    pub mail_from: String,
 }
 
 #[derive(Debug, Subcommand)]

@@ -7,6 +7,7 @@
 mod cli;
 mod commands;
 mod config;
+mod mailer;
 mod pipeline;
 
 use clap::Parser;

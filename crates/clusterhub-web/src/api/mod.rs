@@ -1,8 +1,10 @@
 //! The versioned JSON API under `/api/v1`. Each resource module has its own `router()`; this one
 //! merges them and answers the index at `/api/v1`.
 
+mod auth;
 mod health;
 mod map;
+pub(crate) mod observatory;
 pub(crate) mod openapi;
 pub(crate) mod organisations;
 pub(crate) mod organisations_export;
@@ -27,6 +29,7 @@ use crate::query::QueryParameters;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1", get(index))
+        .merge(auth::router())
         .merge(health::router())
         .merge(map::router())
         .merge(openapi::router())
@@ -42,6 +45,7 @@ pub fn router() -> Router<AppState> {
 pub(crate) fn documents() -> Vec<utoipa::openapi::OpenApi> {
     let mut documents = vec![
         Doc::openapi(),
+        auth::Doc::openapi(),
         health::Doc::openapi(),
         map::Doc::openapi(),
         openapi::Doc::openapi(),

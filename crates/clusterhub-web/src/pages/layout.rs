@@ -100,6 +100,10 @@ impl<'a> PageShell<'a> {
                                 }
                             }
                             li { a href="/api/v1" { (locale.text("nav.api")) } }
+                            @match crate::auth::current_display_name() {
+                                Some(name) => li.nav-account { a href="/account" aria-current=[self.current("/account")] { (name) } },
+                                None => li.nav-account { a href="/login" aria-current=[self.current("/login")] { (locale.text("nav.sign_in")) } },
+                            }
                         }
                     }
                     (self.language_switcher())

@@ -1,6 +1,7 @@
 //! The server-rendered HTML pages: the language a page is shown in, the shared layout, the home
 //! page, the directory with its map, the selected list, and the pages for errors.
 
+pub(crate) mod account;
 mod chart;
 pub(crate) mod directory;
 mod home;
@@ -20,13 +21,16 @@ use maud::{Markup, html};
 
 use crate::AppState;
 use crate::i18n::{LANGUAGE_COOKIE, Locale};
+pub(crate) use account::message_page;
 pub use layout::PageShell;
 
 /// Every page route.
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(home::router())
+        .merge(account::router())
         .merge(directory::router())
+        .merge(observatory::router())
         .merge(profile::router())
         .merge(selected::router())
 }

@@ -1,6 +1,7 @@
 //! The web crate's integration tests, in one binary: requests go through the whole router
 //! in-process (`tower::ServiceExt::oneshot`) against a real SQLite database in a temp dir.
 
+mod accounts;
 mod directory_page;
 mod errors;
 mod export;
@@ -10,6 +11,8 @@ mod map;
 mod openapi;
 mod organisations;
 mod pages;
+mod partners;
+mod script_payloads;
 mod search;
 mod security;
 mod support;

@@ -82,6 +82,11 @@ impl TestApp {
         app
     }
 
+    /// The router, for tests that enumerate its routes.
+    pub fn router(&self) -> &Router {
+        &self.router
+    }
+
     /// Brings the search index up to date with everything written to the database so far.
     pub async fn reindex(&self) {
         self.directory

@@ -44,7 +44,26 @@ pub async fn run(database: &DatabaseConfig, args: ServeArgs) -> anyhow::Result<E
         .await
         .with_context(|| format!("listening on {}", args.listen))?;
     let address = listener.local_addr()?;
-    let state = AppState::new(storage.clone(), directory.index(), reference);
+    let public_url = args
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{address}"));
+    let state =
+        AppState::new(storage.clone(), directory.index(), reference).with_public_url(&public_url);
+    let mailer = crate::mailer::Mailer::start(
+        storage.clone(),
+        crate::mailer::MailerConfig {
+            smtp_url: args.smtp_url.clone(),
+            from: args.mail_from.clone(),
+            poll_interval: Duration::from_secs(1),
+        },
+    )?;
+    // Computed now rather than on the first visit; again whenever an import changes the rows.
+    state
+        .observatory()
+        .current(&storage)
+        .await
+        .context("computing the observatory's statistics")?;
     let app = clusterhub_web::router(state);
     tracing::info!(
         %address,
@@ -52,11 +71,15 @@ pub async fn run(database: &DatabaseConfig, args: ServeArgs) -> anyhow::Result<E
         startup_seconds = started.elapsed().as_secs_f64(),
         "Clusterhub is serving on http://{address}/"
     );
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("serving HTTP")?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("serving HTTP")?;
     follower.stop().await;
+    mailer.stop().await;
     tracing::info!("shutting down: closing the database");
     storage.close().await;
     Ok(ExitCode::SUCCESS)

@@ -4,6 +4,7 @@
 mod cli;
 mod employment;
 mod import;
+mod mail;
 mod match_cli;
 mod search_sync;
 mod serve;

@@ -1,0 +1,159 @@
+//! The access rule of every route, in one table: who may call each (method, path) the router
+//! knows. A route missing here is refused (404) and logged, and the route × role test fails,
+//! so a new route cannot ship without a rule.
+//!
+//! Paths are the router's patterns (`/organisations/{id}`). A few read-only families of public
+//! data (reference data, observatory figures, static files) are declared by prefix.
+
+use axum::http::Method;
+use clusterhub_accounts::{Access, OrganisationRole, PlatformRole};
+
+/// Platform admins only.
+pub(crate) const PLATFORM_ADMIN: Access = Access::Platform(&[PlatformRole::PlatformAdmin]);
+
+/// (method, path pattern, rule).
+pub(crate) const RULES: &[(&str, &str, Access)] = &[
+    // Pages anyone may see.
+    ("GET", "/", Access::Public),
+    ("GET", "/organisations", Access::Public),
+    ("GET", "/organisations/{id}", Access::Public),
+    ("GET", "/selected", Access::Public),
+    ("GET", "/observatory", Access::Public),
+    // Accounts: signing up, in and out, confirming an address, resetting a password.
+    ("GET", "/signup", Access::Public),
+    ("POST", "/signup", Access::Public),
+    ("GET", "/login", Access::Public),
+    ("POST", "/login", Access::Public),
+    ("GET", "/login/second-factor", Access::Public),
+    ("POST", "/login/second-factor", Access::Public),
+    ("POST", "/logout", Access::Public),
+    ("GET", "/verify-email", Access::Public),
+    ("POST", "/verify-email", Access::Public),
+    ("GET", "/password/forgot", Access::Public),
+    ("POST", "/password/forgot", Access::Public),
+    ("GET", "/password/reset", Access::Public),
+    ("POST", "/password/reset", Access::Public),
+    // One's own account.
+    ("GET", "/account", Access::SignedIn),
+    (
+        "GET",
+        "/account/second-factor",
+        Access::RecentlyAuthenticated,
+    ),
+    (
+        "POST",
+        "/account/second-factor",
+        Access::RecentlyAuthenticated,
+    ),
+    // Platform administration.
+    ("GET", "/api/v1/admin/audit", PLATFORM_ADMIN),
+    // The JSON API.
+    ("GET", "/api/v1", Access::Public),
+    ("GET", "/api/v1/health", Access::Public),
+    ("GET", "/api/v1/openapi.json", Access::Public),
+    ("GET", "/api/v1/problems", Access::Public),
+    ("GET", "/api/v1/problems/{code}", Access::Public),
+    ("GET", "/api/v1/organisations", Access::Public),
+    ("GET", "/api/v1/organisations/{id}", Access::Public),
+    ("GET", "/api/v1/organisations/{id}/partners", Access::Public),
+    ("GET", "/api/v1/partners", Access::Public),
+    ("GET", "/api/v1/organisations/map", Access::Public),
+    ("GET", "/api/v1/organisations/export.csv", Access::Public),
+    ("GET", "/api/v1/organisations/export.xlsx", Access::Public),
+    ("POST", "/api/v1/auth/login", Access::Public),
+    ("POST", "/api/v1/auth/logout", Access::Public),
+    ("GET", "/api/v1/me", Access::SignedIn),
+    (
+        "GET",
+        "/api/v1/organisations/{id}/people",
+        Access::Organisation(OrganisationRole::Admin),
+    ),
+];
+
+/// Read-only families of public data, by path prefix (GET and HEAD only).
+pub(crate) const PUBLIC_READ_PREFIXES: &[&str] = &[
+    "/static/",
+    "/api/v1/taxonomies",
+    "/api/v1/observatory",
+    "/observatory/",
+];
+
+/// The rule for a route, if it has one.
+pub(crate) fn rule(method: &Method, path: &str) -> Option<Access> {
+    let method_name = if *method == Method::HEAD {
+        "GET"
+    } else {
+        method.as_str()
+    };
+    if let Some((_, _, access)) = RULES
+        .iter()
+        .find(|(rule_method, rule_path, _)| *rule_method == method_name && *rule_path == path)
+    {
+        return Some(*access);
+    }
+    if method_name == "GET"
+        && PUBLIC_READ_PREFIXES
+            .iter()
+            .any(|prefix| path.starts_with(prefix))
+    {
+        return Some(Access::Public);
+    }
+    None
+}
+
+/// The organisation id a request's path names, for rules scoped to an organisation: the
+/// segment where the pattern has `{id}` under `/organisations/` or `/api/v1/organisations/`.
+pub(crate) fn organisation_in_path(pattern: &str, path: &str) -> Option<i64> {
+    let position = pattern.split('/').position(|segment| segment == "{id}")?;
+    if !pattern.contains("/organisations/{id}") {
+        return None;
+    }
+    path.split('/').nth(position)?.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rules_are_found_by_method_and_pattern() {
+        assert_eq!(rule(&Method::GET, "/"), Some(Access::Public));
+        assert_eq!(rule(&Method::HEAD, "/account"), Some(Access::SignedIn));
+        assert_eq!(rule(&Method::DELETE, "/account"), None);
+        assert_eq!(
+            rule(&Method::GET, "/api/v1/taxonomies/nuts/{code}"),
+            Some(Access::Public)
+        );
+        assert_eq!(rule(&Method::POST, "/api/v1/taxonomies/nuts"), None);
+        assert_eq!(rule(&Method::GET, "/nowhere"), None);
+    }
+
+    #[test]
+    fn the_organisation_comes_from_the_id_segment() {
+        assert_eq!(
+            organisation_in_path("/organisations/{id}/profile", "/organisations/42/profile"),
+            Some(42)
+        );
+        assert_eq!(
+            organisation_in_path("/organisations/{id}/profile", "/organisations/x/profile"),
+            None
+        );
+        assert_eq!(
+            organisation_in_path("/api/v1/problems/{code}", "/api/v1/problems/a"),
+            None
+        );
+    }
+
+    #[test]
+    fn no_rule_is_listed_twice() {
+        for (index, (method, path, _)) in RULES.iter().enumerate() {
+            assert!(
+                !RULES[index + 1..]
+                    .iter()
+                    .any(|(other_method, other_path, _)| other_method == method
+                        && other_path == path),
+                "{method} {path} has two rules"
+            );
+        }
+    }
+}
