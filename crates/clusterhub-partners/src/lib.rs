@@ -6,9 +6,9 @@
 //!
 //! | kind | gives points when |
 //! |---|---|
-//! | `offers_what_you_request` | one of the candidate's offers covers one of the seeker's requests: weight × the rarity-weighted share of the request's terms the offer has |
+//! | `offers_what_you_request` | one of the candidate's offers covers one of the seeker's requests: weight × the rarity-weighted share of the request's terms the offer has, when they share at least two terms (all of a shorter request) and a quarter of the weight (both configurable) |
 //! | `requests_what_you_offer` | the same, the candidate's requests against the seeker's offers |
-//! | `complementary_sector` | a sector of the candidate that the seeker does not work in is linked to one of the seeker's along value chains: weight × the pair's input–output relatedness percentile / 99, from a configurable percentile on (Delgado, Porter and Stern 2016, from `clusterhub-reference`) |
+//! | `complementary_sector` | a sector of the candidate that the seeker does not work in is linked to one of the seeker's along value chains: weight × (the pair's input–output relatedness percentile + 1 − m) / (100 − m), from a configurable percentile m on (90 by default, the top tenth of pairs) (Delgado, Porter and Stern 2016, from `clusterhub-reference`) |
 //! | `shared_technologies` | both work with a technology field: weight × shared / min(3, the seeker's count) |
 //! | `in_your_target_country` | the candidate is in a country the seeker targets |
 //! | `targets_your_country` | the candidate targets the seeker's country |
@@ -58,7 +58,7 @@
 //! let best = &suggestions[0];
 //! assert_eq!(best.id, 2);
 //! assert_eq!(best.score, best.components.iter().map(|component| component.points).sum::<i64>());
-//! assert_eq!(best.score, 300 + 75 + 50); // the text, size fit and cross-border
+//! assert_eq!(best.score, 350 + 75 + 50); // the text, size fit and cross-border
 //! ```
 
 mod profile;

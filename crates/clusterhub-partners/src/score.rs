@@ -87,7 +87,7 @@ pub struct TextMatch {
     pub wanted: String,
     /// The statement that answers it (an offer).
     pub provided: String,
-    /// The shared words, as the offer writes them, rarest first.
+    /// The shared words, as the offer writes them, in its order.
     pub words: Vec<String>,
     /// The share of the request's weighted terms the offer covers, in percent (rounded down).
     pub coverage_percent: u32,
@@ -181,13 +181,16 @@ pub fn score(
         }
     };
 
-    let min_coverage = weights.min_text_coverage_percent;
+    let thresholds = TextThresholds {
+        coverage_percent: weights.min_text_coverage_percent,
+        shared_terms: weights.min_shared_terms,
+    };
     if let Some((points, found)) = best_text_match(
         &yours.requests,
         &theirs.offers,
         rarity,
         weights.offers_what_you_request,
-        min_coverage,
+        thresholds,
     ) {
         add(&mut components, points, Reason::OffersWhatYouRequest(found));
     }
@@ -196,7 +199,7 @@ pub fn score(
         &yours.offers,
         rarity,
         weights.requests_what_you_offer,
-        min_coverage,
+        thresholds,
     ) {
         add(&mut components, points, Reason::RequestsWhatYouOffer(found));
     }
@@ -205,7 +208,11 @@ pub fn score(
     {
         add(
             &mut components,
-            proportion(weights.complementary_sector, u64::from(percentile), 99),
+            proportion(
+                weights.complementary_sector,
+                u64::from(percentile) + 1 - u64::from(weights.min_sector_percentile),
+                100 - u64::from(weights.min_sector_percentile),
+            ),
             Reason::ComplementarySector {
                 yours: your_sector,
                 theirs: their_sector,
@@ -353,16 +360,25 @@ fn proportion(weight: u32, part: u64, whole: u64) -> i64 {
 /// of them, and the shared terms with their weights.
 type Pairing<'a> = (u64, u64, &'a Statement, &'a Statement, Vec<(u64, &'a str)>);
 
-/// The best pair of a wanted statement and a provided one: the one whose shared terms cover the
-/// largest weighted share of the wanted statement's terms (ties: the earlier pair). Gives the
-/// points (`weight` × coverage, rounded down) and the match, or `None` when no pair reaches
-/// `min_coverage_percent`.
+/// What a pair of statements needs to count as a match.
+#[derive(Debug, Clone, Copy)]
+struct TextThresholds {
+    /// The least weighted share of the wanted statement's terms covered, in percent.
+    coverage_percent: u32,
+    /// The least number of shared terms (all of them, for a shorter wanted statement).
+    shared_terms: u32,
+}
+
+/// The best pair of a wanted statement and a provided one: among the pairs that share enough
+/// terms, the one whose shared terms cover the largest weighted share of the wanted statement's
+/// terms (ties: the earlier pair). Gives the points (`weight` × coverage, rounded down) and the
+/// match, or `None` when no pair reaches the thresholds.
 fn best_text_match(
     wanted: &[Statement],
     provided: &[Statement],
     rarity: &TermRarity,
     weight: u32,
-    min_coverage_percent: u32,
+    thresholds: TextThresholds,
 ) -> Option<(i64, TextMatch)> {
     let mut best: Option<Pairing<'_>> = None;
     for request in wanted {
@@ -370,6 +386,9 @@ fn best_text_match(
         if total == 0 {
             continue;
         }
+        let needed = (thresholds.shared_terms as usize)
+            .min(request.terms.len())
+            .max(1);
         for offer in provided {
             let shared: Vec<(u64, &str)> = request
                 .terms
@@ -377,7 +396,7 @@ fn best_text_match(
                 .filter(|term| offer.terms.contains(term))
                 .map(|term| (rarity.weight(term), term.as_str()))
                 .collect();
-            if shared.is_empty() {
+            if shared.len() < needed {
                 continue;
             }
             let covered: u64 = shared.iter().map(|(weight, _)| weight).sum();
@@ -391,15 +410,18 @@ fn best_text_match(
             }
         }
     }
-    let (covered, total, request, offer, mut shared) = best?;
+    let (covered, total, request, offer, shared) = best?;
     let coverage_percent = u32::try_from(covered * 100 / total).unwrap_or(100);
-    if coverage_percent < min_coverage_percent.max(1) {
+    if coverage_percent < thresholds.coverage_percent.max(1) {
         return None;
     }
-    shared.sort_by(|left, right| right.0.cmp(&left.0).then(left.1.cmp(right.1)));
-    let words = shared
+    // The shared words in the order the offer writes them.
+    let words = offer
+        .terms
         .iter()
-        .map(|(_, term)| offer.word_of(term).unwrap_or(term).to_owned())
+        .zip(&offer.words)
+        .filter(|(term, _)| shared.iter().any(|(_, shared)| shared == term))
+        .map(|(_, word)| word.clone())
         .collect();
     Some((
         proportion(weight, covered, total),

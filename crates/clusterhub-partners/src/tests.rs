@@ -87,13 +87,17 @@ fn an_offer_that_covers_a_request_gives_points_in_proportion_and_names_the_words
     let suggestion = scored(yours, theirs);
     let found = component(&suggestion, ComponentKind::OffersWhatYouRequest).expect("a match");
     // "suppliers hydrogen storage tanks": two of four equally weighted terms are covered.
-    assert_eq!(found.points, 150);
+    assert_eq!(found.points, 350 / 2);
     let Reason::OffersWhatYouRequest(text) = &found.reason else {
         panic!("{found:?}");
     };
     assert_eq!(text.wanted, "Suppliers of hydrogen storage tanks");
     assert_eq!(text.provided, "Design of Hydrogen storage systems");
-    assert_eq!(text.words, ["Hydrogen", "storage"]);
+    assert_eq!(
+        text.words,
+        ["Hydrogen", "storage"],
+        "as the offer writes them"
+    );
     assert_eq!(text.coverage_percent, 50);
     assert_eq!(points(&suggestion, ComponentKind::RequestsWhatYouOffer), 0);
     assert_sum(&suggestion);
@@ -116,15 +120,16 @@ fn the_candidates_requests_are_matched_against_the_seekers_offers() {
 #[test]
 fn rare_shared_words_count_more_than_common_ones() {
     let mut yours = profile("FR");
-    yours.requests = statements(&["partners hydrogen"]);
+    yours.requests = statements(&["partners storage hydrogen"]);
     let mut common = profile("FR");
-    common.offers = statements(&["partners"]);
+    common.offers = statements(&["partners storage"]);
     let mut rare = profile("FR");
-    rare.offers = statements(&["hydrogen"]);
+    rare.offers = statements(&["hydrogen storage"]);
     let rarity = TermRarity::from_frequencies(
         1_000,
         HashMap::from([
             (String::from("partners"), 500),
+            (String::from("storage"), 100),
             (String::from("hydrogen"), 3),
         ]),
     );
@@ -139,13 +144,47 @@ fn rare_shared_words_count_more_than_common_ones() {
     let rare_points = points(&rare, ComponentKind::OffersWhatYouRequest);
     assert!(common_points > 0, "{common:?}");
     assert!(
-        rare_points > 5 * common_points,
+        rare_points > 2 * common_points,
         "{rare_points} vs {common_points}"
     );
+    let weight = |term: &str| i64::try_from(rarity.weight(term)).expect("small");
+    let total = weight("partners") + weight("storage") + weight("hydrogen");
     assert_eq!(
-        common_points + rare_points,
-        299,
-        "the shares add up to the whole, less rounding"
+        rare_points,
+        350 * (weight("hydrogen") + weight("storage")) / total
+    );
+}
+
+#[test]
+fn one_shared_word_is_not_enough_unless_it_is_the_whole_request() {
+    let mut yours = profile("FR");
+    yours.requests = statements(&["hydrogen tanks"]);
+    let mut theirs = profile("FR");
+    theirs.offers = statements(&["hydrogen fuel cells"]);
+    assert!(
+        scored(yours.clone(), theirs.clone()).components.is_empty(),
+        "half the request, but one word"
+    );
+    yours.requests = statements(&["Hydrogen"]);
+    let suggestion = scored(yours.clone(), theirs.clone());
+    assert_eq!(
+        points(&suggestion, ComponentKind::OffersWhatYouRequest),
+        350
+    );
+    let weights = Weights {
+        min_shared_terms: 1,
+        ..Weights::default()
+    };
+    yours.requests = statements(&["hydrogen tanks"]);
+    let suggestion = score(
+        &seeker(yours),
+        &candidate(2, theirs),
+        &weights,
+        &TermRarity::uniform(),
+    );
+    assert_eq!(
+        points(&suggestion, ComponentKind::OffersWhatYouRequest),
+        350 / 2
     );
 }
 
@@ -188,7 +227,7 @@ fn related_but_different_sectors_are_complementary() {
             percentile
         }
     );
-    assert_eq!(found.points, 150 * i64::from(percentile) / 99);
+    assert_eq!(found.points, 100 * (i64::from(percentile) - 89) / 10);
 
     // The same sector is not complementary, and neither is an unrelated one.
     let mut same = profile("FR");
@@ -387,7 +426,7 @@ fn a_free_text_need_has_no_country_size_or_offers() {
             ComponentKind::InYourTargetCountry
         ]
     );
-    assert_eq!(suggestion.score, 375);
+    assert_eq!(suggestion.score, 350 + 75);
 }
 
 #[test]
@@ -494,6 +533,7 @@ fn random_weights(rng: &mut Rng) -> Weights {
         cross_border: weight(rng),
         cross_sectoral: weight(rng),
         min_text_coverage_percent: rng.below(101) as u32,
+        min_shared_terms: rng.below(4) as u32,
         min_sector_percentile: rng.below(100) as u32,
     }
 }

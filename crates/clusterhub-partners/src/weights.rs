@@ -35,17 +35,22 @@ pub struct Weights {
     /// The least share, in percent, of a request's weighted terms that an offer must cover for
     /// the text components to count.
     pub min_text_coverage_percent: u32,
+    /// The least number of terms an offer and a request must share for the text components to
+    /// count (a request with fewer terms must have all of them covered): one shared word, such
+    /// as a country name, is too often a coincidence.
+    pub min_shared_terms: u32,
     /// The least input–output relatedness percentile (0–99) of two sectors for them to count as
-    /// complementary.
+    /// complementary: a pair at this percentile gives 1/(100 − it) of the weight, a pair at the
+    /// 99th the whole weight.
     pub min_sector_percentile: u32,
 }
 
 impl Default for Weights {
     fn default() -> Self {
         Weights {
-            offers_what_you_request: 300,
+            offers_what_you_request: 350,
             requests_what_you_offer: 150,
-            complementary_sector: 150,
+            complementary_sector: 100,
             shared_technologies: 100,
             in_your_target_country: 75,
             targets_your_country: 50,
@@ -53,7 +58,8 @@ impl Default for Weights {
             cross_border: 50,
             cross_sectoral: 50,
             min_text_coverage_percent: 25,
-            min_sector_percentile: 80,
+            min_shared_terms: 2,
+            min_sector_percentile: 90,
         }
     }
 }
@@ -124,6 +130,7 @@ impl Weights {
                 self.min_text_coverage_percent,
                 100,
             ),
+            ("min_shared_terms", self.min_shared_terms, 10),
             ("min_sector_percentile", self.min_sector_percentile, 99),
         ];
         for (field, value, maximum) in checks {

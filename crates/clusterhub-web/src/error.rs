@@ -82,6 +82,10 @@ error_codes! {
         "The code is not a NUTS code of any version from 2003 to 2021.";
     NaceActivityNotFound => "nace_activity_not_found", NOT_FOUND, "NACE activity not found",
         "The code is not a NACE Rev. 2 section, division, group or class.";
+    ObservatoryRegionNotFound => "observatory_region_not_found", NOT_FOUND, "Region not in the observatory",
+        "The observatory holds no employment figures for this NUTS code; `GET /api/v1/observatory` lists its levels, sectors and years, and `/observatory` shows its regions on a map.";
+    ObservatorySectorNotFound => "observatory_sector_not_found", NOT_FOUND, "Sector not in the observatory",
+        "The code is not a sector of the observatory's classification (NACE A*10: A, B-E, C, F, G-I, G-J, J, K, K-N, L, M-N, O-Q, O-U, R-U); `GET /api/v1/observatory` lists them.";
     OrganisationNotFound => "organisation_not_found", NOT_FOUND, "Organisation not found",
         "No organisation has this id; ids are positive whole numbers.";
     ProblemTypeNotFound => "problem_type_not_found", NOT_FOUND, "Problem type not found",

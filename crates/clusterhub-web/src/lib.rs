@@ -28,6 +28,7 @@ mod caching;
 mod error;
 pub mod i18n;
 mod middleware;
+pub mod observatory;
 mod pages;
 mod query;
 pub mod search_params;

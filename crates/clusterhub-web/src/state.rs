@@ -1,9 +1,10 @@
-//! The state every handler shares: the database, the search index, the reference data, when the
-//! process started and which version it runs.
+//! The state every handler shares: the database, the search index, the observatory's statistics,
+//! the reference data, when the process started and which version it runs.
 
 use std::sync::Arc;
 use std::time::Instant;
 
+use clusterhub_partners::Weights;
 use clusterhub_reference::Reference;
 use clusterhub_search::SearchIndex;
 use clusterhub_storage::Storage;
@@ -31,6 +32,7 @@ impl std::fmt::Debug for AppState {
             .debug_struct("AppState")
             .field("storage", &self.storage)
             .field("search", &self.search)
+            .field("observatory", &self.observatory)
             .field("started_at", &self.started_at)
             .field("version", &self.version)
             .finish_non_exhaustive()

@@ -33,6 +33,7 @@ pub fn router() -> Router<AppState> {
         .merge(health::router())
         .merge(map::router())
         .merge(openapi::router())
+        .merge(observatory::router())
         .merge(organisations::router())
         .merge(organisations_search::router())
         .merge(organisations_export::router())
@@ -93,6 +94,11 @@ const LINKS: &[Link] = &[
         rel: "organisations",
         href: "/api/v1/organisations",
         title: "The directory: keyword and faceted search with disjunctive counts, map box, distance order; CSV and XLSX exports",
+    },
+    Link {
+        rel: "observatory",
+        href: "/api/v1/observatory",
+        title: "Regional employment by sector (Eurostat): shares, location quotients, percentile ranks, growth and cluster stars by region, sector and year; CSV and XLSX exports",
     },
     Link {
         rel: "problems",

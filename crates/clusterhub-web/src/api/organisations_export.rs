@@ -87,11 +87,11 @@ pub enum Cell {
 }
 
 impl Cell {
-    fn text(value: impl Into<String>) -> Cell {
+    pub(crate) fn text(value: impl Into<String>) -> Cell {
         Cell::Text(neutralise(&value.into()))
     }
 
-    fn optional_text(value: Option<&str>) -> Cell {
+    pub(crate) fn optional_text(value: Option<&str>) -> Cell {
         value.map_or(Cell::Empty, Cell::text)
     }
 
@@ -250,9 +250,14 @@ pub async fn export_rows(storage: &Storage, ids: &[i64]) -> Result<Vec<Vec<Cell>
 
 /// The export as CSV (UTF-8, comma-separated, a header row).
 pub fn to_csv(rows: &[Vec<Cell>]) -> Result<Vec<u8>, ApiError> {
+    csv_of(COLUMNS, rows)
+}
+
+/// Rows under these column names as CSV (UTF-8, comma-separated, a header row).
+pub fn csv_of(columns: &[&str], rows: &[Vec<Cell>]) -> Result<Vec<u8>, ApiError> {
     let mut writer = csv::Writer::from_writer(Vec::new());
-    writer.write_record(COLUMNS).map_err(ApiError::internal)?;
-    let mut record: Vec<String> = Vec::with_capacity(COLUMNS.len());
+    writer.write_record(columns).map_err(ApiError::internal)?;
+    let mut record: Vec<String> = Vec::with_capacity(columns.len());
     for row in rows {
         record.clear();
         record.extend(row.iter().map(|cell| match cell {
@@ -267,14 +272,22 @@ pub fn to_csv(rows: &[Vec<Cell>]) -> Result<Vec<u8>, ApiError> {
 
 /// The export as an XLSX workbook with one sheet, text cells as strings (never formulas).
 pub fn to_xlsx(rows: &[Vec<Cell>]) -> Result<Vec<u8>, ApiError> {
+    xlsx_of("organisations", COLUMNS, rows)
+}
+
+/// Rows under these column names as an XLSX workbook with one sheet named `sheet_name`, text
+/// cells as strings (never formulas), the header row frozen.
+pub fn xlsx_of(
+    sheet_name: &str,
+    columns: &[&str],
+    rows: &[Vec<Cell>],
+) -> Result<Vec<u8>, ApiError> {
     use rust_xlsxwriter::{Format, Workbook};
     let mut workbook = Workbook::new();
     let sheet = workbook.add_worksheet();
-    sheet
-        .set_name("organisations")
-        .map_err(ApiError::internal)?;
+    sheet.set_name(sheet_name).map_err(ApiError::internal)?;
     let bold = Format::new().set_bold();
-    for (column, name) in (0u16..).zip(COLUMNS) {
+    for (column, name) in (0u16..).zip(columns) {
         sheet
             .write_string_with_format(0, column, *name, &bold)
             .map_err(ApiError::internal)?;
@@ -293,14 +306,19 @@ pub fn to_xlsx(rows: &[Vec<Cell>]) -> Result<Vec<u8>, ApiError> {
     workbook.save_to_buffer().map_err(ApiError::internal)
 }
 
-fn attachment(body: Vec<u8>, content_type: &'static str, file_name: &'static str) -> Response {
+/// The media type of an XLSX workbook.
+pub const XLSX_CONTENT_TYPE: &str =
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// A download: the body with its media type, `Content-Disposition` (for example
+/// `attachment; filename="x.csv"`) and no caching.
+pub fn attachment(body: Vec<u8>, content_type: &'static str, file_name: &str) -> Response {
+    let disposition =
+        HeaderValue::from_str(file_name).unwrap_or_else(|_| HeaderValue::from_static("attachment"));
     (
         [
             (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
-            (
-                header::CONTENT_DISPOSITION,
-                HeaderValue::from_static(file_name),
-            ),
+            (header::CONTENT_DISPOSITION, disposition),
             (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
         ],
         body,
@@ -364,7 +382,7 @@ async fn export_xlsx(
         .map_err(ApiError::internal)??;
     Ok(attachment(
         body,
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        XLSX_CONTENT_TYPE,
         "attachment; filename=\"organisations.xlsx\"",
     ))
 }

@@ -76,6 +76,12 @@ impl<'a> PageShell<'a> {
         (self.path == path).then_some("page")
     }
 
+    /// `aria-current="page"` for the navigation link of a section (its page and the pages under
+    /// it, such as `/observatory/regions/AT13`).
+    fn current_section(&self, path: &str) -> Option<&'static str> {
+        (self.path == path || self.path.starts_with(&format!("{path}/"))).then_some("page")
+    }
+
     /// The link to this page in another language.
     fn language_href(&self, other: Locale) -> String {
         format!("{}?lang={}", self.path, other.code())
@@ -93,6 +99,7 @@ impl<'a> PageShell<'a> {
                     nav.primary-nav aria-label=(locale.text("layout.primary_navigation")) {
                         ul {
                             li { a href="/organisations" aria-current=[self.current("/organisations")] { (locale.text("nav.directory")) } }
+                            li { a href="/observatory" aria-current=[self.current_section("/observatory")] { (locale.text("nav.observatory")) } }
                             li {
                                 a #nav-selected href="/selected" aria-current=[self.current("/selected")] {
                                     (locale.text("nav.selected"))

@@ -24,6 +24,16 @@ const COUNTRY_TOPOJSON: &str =
 const REGION_TOPOJSON: &str =
     include_str!("../../../../data/reference/nuts/NUTS_RG_10M_2021_4326_LEVL_2.topojson");
 
+/// The NUTS 2021 level-1 and level-3 shapes, for the observatory's maps of every level.
+const LEVEL_1_TOPOJSON: &str =
+    include_str!("../../../../data/reference/nuts/NUTS_RG_10M_2021_4326_LEVL_1.topojson");
+const LEVEL_3_TOPOJSON: &str =
+    include_str!("../../../../data/reference/nuts/NUTS_RG_10M_2021_4326_LEVL_3.topojson");
+
+/// How far apart two points of an outline must be to both be drawn on a map of the whole of
+/// Europe, in kilometres: about half a pixel of the observatory's map on a wide screen.
+const EUROPE_TOLERANCE_KM: f64 = 4.0;
+
 /// The projection's centre, in degrees.
 const CENTRE_LAT: f64 = 52.0;
 const CENTRE_LON: f64 = 10.0;
@@ -396,6 +406,27 @@ pub fn regions() -> &'static BTreeMap<String, Area> {
     AREAS.get_or_init(|| areas_of(REGION_TOPOJSON, REGION_TOLERANCE_KM, "level-2"))
 }
 
+/// The regions of a NUTS level (0 to 3) by code, outlined for a map of the whole of Europe
+/// (the observatory's), projected on first use; empty for another level.
+pub fn europe_areas(level: u8) -> &'static BTreeMap<String, Area> {
+    static AREAS: [OnceLock<BTreeMap<String, Area>>; 4] = [
+        OnceLock::new(),
+        OnceLock::new(),
+        OnceLock::new(),
+        OnceLock::new(),
+    ];
+    static EMPTY: BTreeMap<String, Area> = BTreeMap::new();
+    let topojson = match level {
+        0 => COUNTRY_TOPOJSON,
+        1 => LEVEL_1_TOPOJSON,
+        2 => REGION_TOPOJSON,
+        3 => LEVEL_3_TOPOJSON,
+        _ => return &EMPTY,
+    };
+    AREAS[usize::from(level)]
+        .get_or_init(|| areas_of(topojson, EUROPE_TOLERANCE_KM, &format!("level-{level}")))
+}
+
 /// The NUTS country code of an ISO country code (`GR` → `EL`), as the shapes name countries.
 pub fn nuts_country(iso: &str) -> String {
     Reference::get()
@@ -706,6 +737,16 @@ mod tests {
         let (west, south, east, north) = view.bounds();
         assert!(west < -4.5 && east > 8.0 && south < 42.5 && north > 51.0);
         assert!(view.cluster_level() > View::europe().cluster_level());
+        // Every level is drawn for the map of Europe, down to the small regions.
+        for (level, code) in [(0, "AT"), (1, "AT1"), (2, "AT13"), (3, "AT130")] {
+            let area = europe_areas(level).get(code);
+            assert!(
+                area.is_some_and(|area| area.path.starts_with('M')),
+                "{code}"
+            );
+        }
+        assert!(europe_areas(3).len() > 1_000);
+        assert!(europe_areas(4).is_empty());
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub(crate) mod directory;
 mod home;
 mod layout;
 pub(crate) mod map;
+pub(crate) mod observatory;
 mod profile;
 mod selected;
 

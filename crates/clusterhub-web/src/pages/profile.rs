@@ -48,12 +48,19 @@ async fn profile_page(
     let shell = PageShell::new(locale, &path)
         .with_version(state.version())
         .with_script("directory.js");
-    let main = render_profile(locale, &profile);
+    let regional_strength =
+        super::observatory::profile_panel::panel(&state, locale, &profile).await;
+    let main = render_profile(locale, &profile, regional_strength);
     html_response(&language, StatusCode::OK, shell.render(&profile.name, main))
 }
 
 /// The page's main content for a profile.
-fn render_profile(locale: Locale, profile: &OrganisationProfile) -> Markup {
+/// `regional_strength` is the observatory's panel (`super::observatory::profile_panel`).
+fn render_profile(
+    locale: Locale,
+    profile: &OrganisationProfile,
+    regional_strength: Markup,
+) -> Markup {
     html! {
         article.profile aria-labelledby="profile-title" {
             (profile_header(locale, profile))
@@ -68,6 +75,7 @@ fn render_profile(locale: Locale, profile: &OrganisationProfile) -> Markup {
                 div.profile-side {
                     (contact(locale, profile))
                     (location(locale, profile))
+                    (regional_strength)
                     (facts(locale, profile))
                 }
             }

@@ -8,6 +8,7 @@ mod export;
 mod facet_recount;
 mod health;
 mod map;
+mod observatory;
 mod openapi;
 mod organisations;
 mod pages;

@@ -11,7 +11,7 @@ use clusterhub_import::{
 };
 use clusterhub_observatory::{Classification, EmploymentTable, TableBuilder};
 use clusterhub_reference::Reference;
-use clusterhub_storage::EmploymentRow;
+use clusterhub_storage::{EmploymentImportSummary, EmploymentRow, Storage};
 
 use crate::cli::ImportEmploymentArgs;
 use crate::config::DatabaseConfig;
@@ -23,6 +23,24 @@ pub const NACE_A10: &str = "nace_a10";
 /// fresh machine has real data without reading anything outside the binary.
 pub const SHIPPED_EMPLOYMENT_CSV: &str =
     include_str!("../../../../data/eurostat/employment_by_nace_a10_nuts.csv");
+
+/// The name the shipped table's rows carry as their source.
+pub const SHIPPED_EMPLOYMENT_FILE: &str = "employment_by_nace_a10_nuts.csv";
+
+/// Loads the shipped table ([`SHIPPED_EMPLOYMENT_CSV`]) into the database, as
+/// `clusterhub import employment data/eurostat/employment_by_nace_a10_nuts.csv` would: parsed
+/// and translated to NUTS 2021 on a blocking thread, written in one transaction.
+pub async fn load_shipped(storage: &Storage) -> anyhow::Result<EmploymentImportSummary> {
+    let rows = tokio::task::spawn_blocking(|| {
+        read_employment(SHIPPED_EMPLOYMENT_CSV.as_bytes())
+            .map(|values| storage_rows(&values, Path::new(SHIPPED_EMPLOYMENT_FILE)))
+    })
+    .await
+    .context("reading the shipped employment table")?
+    .map_err(anyhow::Error::msg)
+    .context("the shipped employment table")?;
+    Ok(storage.import_employment(&rows).await?)
+}
 
 /// Reads an employment file into NUTS 2021 values, refusing sectors outside NACE A*10.
 pub fn read_employment(bytes: &[u8]) -> Result<EmploymentOnNuts2021, String> {

@@ -1,6 +1,7 @@
-//! `clusterhub serve`: open the database, load demo data into an empty one, bring the search
-//! index in `<data-dir>/search-index` up to date and keep it so, serve HTTP until Ctrl-C or
-//! SIGTERM.
+//! `clusterhub serve`: open the database, load demo data into an empty one and the shipped
+//! Eurostat employment table into an empty employment table, bring the search index in
+//! `<data-dir>/search-index` up to date and keep it so, compute the observatory's statistics,
+//! serve HTTP until Ctrl-C or SIGTERM.
 //!
 //! Every node keeps its own index, also when several nodes share one PostgreSQL database: each
 //! one's follower polls the database's change feed, so a write through any node reaches every
@@ -15,6 +16,7 @@ use clusterhub_reference::Reference;
 use clusterhub_web::AppState;
 
 use crate::cli::ServeArgs;
+use crate::commands::import_employment::{NACE_A10, load_shipped};
 use crate::config::DatabaseConfig;
 use crate::pipeline;
 
@@ -32,6 +34,16 @@ pub async fn run(database: &DatabaseConfig, args: ServeArgs) -> anyhow::Result<E
             inserted = report.summary.inserted,
             seconds = report.elapsed.as_secs_f64(),
             "demo data loaded"
+        );
+    }
+    if storage.employment_count(NACE_A10).await? == 0 {
+        tracing::info!("no regional employment figures: loading the shipped Eurostat table");
+        let loading = Instant::now();
+        let summary = load_shipped(&storage).await?;
+        tracing::info!(
+            rows = summary.written,
+            seconds = loading.elapsed().as_secs_f64(),
+            "Eurostat employment table loaded"
         );
     }
     let index_path = super::reindex::index_path(database);
