@@ -49,6 +49,7 @@ pub(crate) fn documents() -> Vec<utoipa::openapi::OpenApi> {
         auth::Doc::openapi(),
         health::Doc::openapi(),
         map::Doc::openapi(),
+        observatory::Doc::openapi(),
         openapi::Doc::openapi(),
         organisations::Doc::openapi(),
         organisations_search::Doc::openapi(),

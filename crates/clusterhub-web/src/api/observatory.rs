@@ -19,6 +19,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use clusterhub_observatory::{CellStatistics, ReferenceArea};
 use serde::Serialize;
+use utoipa::{IntoParams, OpenApi, ToSchema};
 
 use crate::AppState;
 use crate::api::organisations_export::{Cell, XLSX_CONTENT_TYPE, attachment, csv_of, xlsx_of};
@@ -65,6 +66,84 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/observatory/compare", get(compare_json))
         .route("/api/v1/observatory/compare/export.csv", get(compare_csv))
         .route("/api/v1/observatory/compare/export.xlsx", get(compare_xlsx))
+}
+
+/// The operations of this module.
+#[derive(OpenApi)]
+#[openapi(
+    paths(
+        index,
+        region_json,
+        region_csv,
+        region_xlsx,
+        sector_json,
+        sector_csv,
+        sector_xlsx,
+        compare_json,
+        compare_csv,
+        compare_xlsx
+    ),
+    components(schemas(MethodName))
+)]
+pub(super) struct Doc;
+
+/// How stars are awarded: `eco`, the European Cluster Observatory's (one star per criterion met
+/// among size, specialisation and focus), or `us`, the US Cluster Mapping strong cluster (1 star
+/// for strong, 2 for the top tier).
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+#[allow(dead_code)] // Only its documentation is used; the parser is `parse_method`.
+enum MethodName {
+    Eco,
+    Us,
+}
+
+/// The query parameters of a region's rows.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // Only its documentation is used; the parser is `region_request`.
+struct RegionParameters {
+    /// A year of the table, or `all` for every year; by default the region's latest year with
+    /// location quotients.
+    year: Option<String>,
+    /// A NUTS level from the region's own (the default) to 3; a deeper level gives the region's
+    /// sub-regions of that level.
+    #[param(minimum = 0, maximum = 3)]
+    level: Option<u8>,
+    /// `eco` (the default) or `us`.
+    method: Option<MethodName>,
+}
+
+/// The query parameters of a sector's rows.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // Only its documentation is used; the parser is `sector_request`.
+struct SectorParameters {
+    /// A year of the table, or `all` for every year; by default the latest year in which most
+    /// regions of the level have location quotients.
+    year: Option<String>,
+    /// The NUTS level of the regions listed, 2 by default.
+    #[param(minimum = 0, maximum = 3)]
+    level: Option<u8>,
+    /// `eco` (the default) or `us`.
+    method: Option<MethodName>,
+}
+
+/// The query parameters of a comparison.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // Only its documentation is used; the parser is `compare_request`.
+struct CompareParameters {
+    /// The regions, 1 to 5 NUTS codes (`region=DE21&region=FR10`); repeats count once.
+    #[param(style = Form, explode, min_items = 1, max_items = 5)]
+    region: Vec<String>,
+    /// Only this sector; every sector by default.
+    sector: Option<String>,
+    /// A year of the table, or `all`; by default the latest year in which every region has
+    /// location quotients.
+    year: Option<String>,
+    /// `eco` (the default) or `us`.
+    method: Option<MethodName>,
 }
 
 impl From<ObservatoryError> for ApiError {
@@ -183,7 +262,7 @@ pub fn find_sector(data: &ObservatoryData, code: &str) -> Result<usize, ApiError
 }
 
 /// One region, sector and year with its statistics.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, ToSchema)]
 pub struct Row {
     pub region: String,
     pub region_name: String,
@@ -192,6 +271,7 @@ pub struct Row {
     pub sector: String,
     pub sector_label: String,
     /// `partition`, `subgroup` or `aggregate`: only partition sectors add up to the total.
+    #[schema(value_type = String)]
     pub sector_role: &'static str,
     pub year: u16,
     pub employment: Option<u64>,
@@ -202,7 +282,12 @@ pub struct Row {
     pub share_rank: Option<f64>,
     pub lq_rank: Option<f64>,
     pub growth: Option<f64>,
+    /// ECO: one per criterion met (0 to 3); US: 1 for a strong cluster, 2 for the top tier.
     pub stars: u8,
+    /// The names of the criteria met: `size`, `specialisation`, `focus` (ECO);
+    /// `lq_at_least_percentile`, `employment_above_percentile`, `lq_at_least_minimum`,
+    /// `top_tier` (US).
+    #[schema(value_type = Vec<String>)]
     pub criteria: Vec<&'static str>,
 }
 
@@ -508,9 +593,10 @@ pub fn compare_rows(data: &ObservatoryData, request: &CompareRequest) -> Vec<Row
 }
 
 /// The reference area the location quotients compare with, as the API shows it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ReferenceView {
     /// `eu27` or `all_countries`.
+    #[schema(value_type = String)]
     pub area: &'static str,
     /// The countries in the reference for the year shown (empty for `year=all`).
     pub countries: Vec<String>,
@@ -543,7 +629,7 @@ fn method_notes(data: &ObservatoryData, method: Method) -> Vec<String> {
 }
 
 /// The download links and the page of an answer.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct Links {
     pub csv: String,
     pub xlsx: String,
@@ -656,7 +742,7 @@ pub fn compare_links(data: &ObservatoryData, request: &CompareRequest) -> Links 
 }
 
 /// A region as the answers describe it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct RegionView {
     pub code: String,
     pub name: String,
@@ -675,10 +761,12 @@ fn region_view(data: &ObservatoryData, position: usize) -> RegionView {
 }
 
 /// A sector as the answers describe it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct SectorView {
     pub code: String,
     pub label: String,
+    /// `partition`, `subgroup` or `aggregate`.
+    #[schema(value_type = String)]
     pub role: &'static str,
     /// The sector this one is part of, if any.
     pub parent: Option<String>,
@@ -695,11 +783,12 @@ fn sector_view(data: &ObservatoryData, position: usize) -> SectorView {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 struct RegionAnswer {
     region: RegionView,
     level: u8,
     year: String,
+    #[schema(value_type = String)]
     method: &'static str,
     reference: ReferenceView,
     method_notes: Vec<String>,
@@ -708,11 +797,12 @@ struct RegionAnswer {
     links: Links,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 struct SectorAnswer {
     sector: SectorView,
     level: u8,
     year: String,
+    #[schema(value_type = String)]
     method: &'static str,
     reference: ReferenceView,
     method_notes: Vec<String>,
@@ -721,11 +811,12 @@ struct SectorAnswer {
     links: Links,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 struct CompareAnswer {
     regions: Vec<RegionView>,
     sector: Option<SectorView>,
     year: String,
+    #[schema(value_type = String)]
     method: &'static str,
     reference: ReferenceView,
     method_notes: Vec<String>,
@@ -747,6 +838,22 @@ fn fresh_json<T: Serialize>(value: &T) -> Result<Response, ApiError> {
         .into_response())
 }
 
+/// A region's sectors (or its sub-regions' at a deeper `level`), one row per region, sector and
+/// year.
+#[utoipa::path(
+    get,
+    path = "/api/v1/observatory/regions/{nuts}",
+    operation_id = "observatory_region",
+    tag = "observatory",
+    params(("nuts" = String, Path, description = "A NUTS 2021 code the observatory holds, such as `DE`, `DE2`, `DE21` or `DE212`"), RegionParameters),
+    responses(
+        (status = 200, description = "The rows", body = RegionAnswer),
+        (status = 404, description = "The observatory holds no figures for this region (`observatory_region_not_found`)", body = crate::error::ProblemDetails, content_type = "application/problem+json"),
+        (status = 400, response = super::openapi::BadRequest),
+        (status = 500, response = super::openapi::InternalError),
+        (status = 503, response = super::openapi::DatabaseUnavailable),
+    ),
+)]
 async fn region_json(
     State(state): State<AppState>,
     Path(nuts): Path<String>,
@@ -768,6 +875,22 @@ async fn region_json(
     })
 }
 
+/// The regions of a level in one sector, strongest first (most stars, then the highest location
+/// quotient).
+#[utoipa::path(
+    get,
+    path = "/api/v1/observatory/sectors/{sector}",
+    operation_id = "observatory_sector",
+    tag = "observatory",
+    params(("sector" = String, Path, description = "A sector code: `A`, `B-E`, `C`, `F`, `G-I`, `G-J`, `J`, `K`, `K-N`, `L`, `M-N`, `O-Q`, `O-U` or `R-U`"), SectorParameters),
+    responses(
+        (status = 200, description = "The rows", body = SectorAnswer),
+        (status = 404, description = "No such sector (`observatory_sector_not_found`)", body = crate::error::ProblemDetails, content_type = "application/problem+json"),
+        (status = 400, response = super::openapi::BadRequest),
+        (status = 500, response = super::openapi::InternalError),
+        (status = 503, response = super::openapi::DatabaseUnavailable),
+    ),
+)]
 async fn sector_json(
     State(state): State<AppState>,
     Path(sector): Path<String>,
@@ -802,6 +925,20 @@ fn require_regions(request: &CompareRequest) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// Up to five regions side by side: their rows, region by region.
+#[utoipa::path(
+    get,
+    path = "/api/v1/observatory/compare",
+    operation_id = "observatory_compare",
+    tag = "observatory",
+    params(CompareParameters),
+    responses(
+        (status = 200, description = "The rows", body = CompareAnswer),
+        (status = 400, response = super::openapi::BadRequest),
+        (status = 500, response = super::openapi::InternalError),
+        (status = 503, response = super::openapi::DatabaseUnavailable),
+    ),
+)]
 async fn compare_json(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
@@ -933,6 +1070,21 @@ async fn region_export(
     download(rows, format, name).await
 }
 
+/// A region's rows as CSV.
+#[utoipa::path(
+    get,
+    path = "/api/v1/observatory/regions/{nuts}/export.csv",
+    operation_id = "observatory_region_csv",
+    tag = "observatory",
+    params(("nuts" = String, Path, description = "A NUTS 2021 code the observatory holds, such as `DE`, `DE2`, `DE21` or `DE212`"), RegionParameters),
+    responses(
+        (status = 200, description = "The rows as CSV (the columns of the JSON rows, `criteria` joined with `; `)", body = String, content_type = "text/csv; charset=utf-8"),
+        (status = 404, description = "The observatory holds no figures for this region (`observatory_region_not_found`)", body = crate::error::ProblemDetails, content_type = "application/problem+json"),
+        (status = 400, response = super::openapi::BadRequest),
+        (status = 500, response = super::openapi::InternalError),
+        (status = 503, response = super::openapi::DatabaseUnavailable),
+    ),
+)]
 async fn region_csv(
     State(state): State<AppState>,
     Path(nuts): Path<String>,
@@ -941,6 +1093,21 @@ async fn region_csv(
     region_export(state, nuts, query, Format::Csv).await
 }
 
+/// A region's rows as XLSX.
+#[utoipa::path(
+    get,
+    path = "/api/v1/observatory/regions/{nuts}/export.xlsx",
+    operation_id = "observatory_region_xlsx",
+    tag = "observatory",
+    params(("nuts" = String, Path, description = "A NUTS 2021 code the observatory holds, such as `DE`, `DE2`, `DE21` or `DE212`"), RegionParameters),
+    responses(
+        (status = 200, description = "The rows as an XLSX workbook with one sheet `observatory`", body = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 404, description = "The observatory holds no figures for this region (`observatory_region_not_found`)", body = crate::error::ProblemDetails, content_type = "application/problem+json"),
+        (status = 400, response = super::openapi::BadRequest),
+        (status = 500, response = super::openapi::InternalError),
+        (status = 503, response = super::openapi::DatabaseUnavailable),
+    ),
+)]
 async fn region_xlsx(
     State(state): State<AppState>,
     Path(nuts): Path<String>,
@@ -968,6 +1135,21 @@ async fn sector_export(
     download(rows, format, name).await
 }
 
+/// A sector's rows as CSV.
+#[utoipa::path(
+    get,
+    path = "/api/v1/observatory/sectors/{sector}/export.csv",
+    operation_id = "observatory_sector_csv",
+    tag = "observatory",
+    params(("sector" = String, Path, description = "A sector code: `A`, `B-E`, `C`, `F`, `G-I`, `G-J`, `J`, `K`, `K-N`, `L`, `M-N`, `O-Q`, `O-U` or `R-U`"), SectorParameters),
+    responses(
+        (status = 200, description = "The rows as CSV (the columns of the JSON rows, `criteria` joined with `; `)", body = String, content_type = "text/csv; charset=utf-8"),
+        (status = 404, description = "No such sector (`observatory_sector_not_found`)", body = crate::error::ProblemDetails, content_type = "application/problem+json"),
+        (status = 400, response = super::openapi::BadRequest),
+        (status = 500, response = super::openapi::InternalError),
+        (status = 503, response = super::openapi::DatabaseUnavailable),
+    ),
+)]
 async fn sector_csv(
     State(state): State<AppState>,
     Path(sector): Path<String>,
@@ -976,6 +1158,21 @@ async fn sector_csv(
     sector_export(state, sector, query, Format::Csv).await
 }
 
+/// A sector's rows as XLSX.
+#[utoipa::path(
+    get,
+    path = "/api/v1/observatory/sectors/{sector}/export.xlsx",
+    operation_id = "observatory_sector_xlsx",
+    tag = "observatory",
+    params(("sector" = String, Path, description = "A sector code: `A`, `B-E`, `C`, `F`, `G-I`, `G-J`, `J`, `K`, `K-N`, `L`, `M-N`, `O-Q`, `O-U` or `R-U`"), SectorParameters),
+    responses(
+        (status = 200, description = "The rows as an XLSX workbook with one sheet `observatory`", body = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 404, description = "No such sector (`observatory_sector_not_found`)", body = crate::error::ProblemDetails, content_type = "application/problem+json"),
+        (status = 400, response = super::openapi::BadRequest),
+        (status = 500, response = super::openapi::InternalError),
+        (status = 503, response = super::openapi::DatabaseUnavailable),
+    ),
+)]
 async fn sector_xlsx(
     State(state): State<AppState>,
     Path(sector): Path<String>,
@@ -1007,6 +1204,20 @@ async fn compare_export(
     download(rows, format, name).await
 }
 
+/// A comparison's rows as CSV.
+#[utoipa::path(
+    get,
+    path = "/api/v1/observatory/compare/export.csv",
+    operation_id = "observatory_compare_csv",
+    tag = "observatory",
+    params(CompareParameters),
+    responses(
+        (status = 200, description = "The rows as CSV (the columns of the JSON rows, `criteria` joined with `; `)", body = String, content_type = "text/csv; charset=utf-8"),
+        (status = 400, response = super::openapi::BadRequest),
+        (status = 500, response = super::openapi::InternalError),
+        (status = 503, response = super::openapi::DatabaseUnavailable),
+    ),
+)]
 async fn compare_csv(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
@@ -1014,6 +1225,20 @@ async fn compare_csv(
     compare_export(state, query, Format::Csv).await
 }
 
+/// A comparison's rows as XLSX.
+#[utoipa::path(
+    get,
+    path = "/api/v1/observatory/compare/export.xlsx",
+    operation_id = "observatory_compare_xlsx",
+    tag = "observatory",
+    params(CompareParameters),
+    responses(
+        (status = 200, description = "The rows as an XLSX workbook with one sheet `observatory`", body = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 400, response = super::openapi::BadRequest),
+        (status = 500, response = super::openapi::InternalError),
+        (status = 503, response = super::openapi::DatabaseUnavailable),
+    ),
+)]
 async fn compare_xlsx(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
@@ -1022,7 +1247,7 @@ async fn compare_xlsx(
 }
 
 /// One level of the table.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 struct LevelView {
     level: u8,
     regions: usize,
@@ -1031,7 +1256,7 @@ struct LevelView {
 }
 
 /// One year's reference area.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 struct ReferenceYearView {
     year: u16,
     countries: Vec<String>,
@@ -1039,27 +1264,46 @@ struct ReferenceYearView {
     note: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+/// What the observatory holds.
+#[derive(Debug, Serialize, ToSchema)]
 struct ObservatoryIndex {
     classification: String,
     sectors: Vec<SectorView>,
     years: Vec<u16>,
     levels: Vec<LevelView>,
     /// `eu27` or `all_countries`.
+    #[schema(value_type = String)]
     reference_area: &'static str,
     reference: Vec<ReferenceYearView>,
+    #[schema(value_type = Vec<String>)]
     methods: Vec<&'static str>,
     us_method_notes: Vec<String>,
     links: Vec<IndexLink>,
 }
 
-#[derive(Debug, Serialize)]
+/// A link from the index.
+#[derive(Debug, Serialize, ToSchema)]
 struct IndexLink {
+    #[schema(value_type = String)]
     rel: &'static str,
+    #[schema(value_type = String)]
     href: &'static str,
 }
 
-/// `GET /api/v1/observatory`: what the observatory holds.
+/// What the observatory holds: its classification and sectors, years, regions per level (with
+/// the year each level shows by default), the reference area of every year, and the methods.
+#[utoipa::path(
+    get,
+    path = "/api/v1/observatory",
+    operation_id = "observatory",
+    tag = "observatory",
+    responses(
+        (status = 200, description = "What the observatory holds", body = ObservatoryIndex),
+        (status = 400, response = super::openapi::BadRequest),
+        (status = 500, response = super::openapi::InternalError),
+        (status = 503, response = super::openapi::DatabaseUnavailable),
+    ),
+)]
 async fn index(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,

@@ -72,6 +72,7 @@ pub(super) struct Doc;
         (name = "service", description = "Where to start, health, this document and the error codes"),
         (name = "organisations", description = "The directory: search, profiles, map markers and exports"),
         (name = "taxonomies", description = "Reference data: NUTS, NACE, countries, cities and the profile vocabularies"),
+        (name = "observatory", description = "Regional employment by sector (Eurostat): shares, location quotients, ranks, growth and cluster stars, with CSV and XLSX exports"),
         (name = "accounts", description = "Signing in and out, the signed-in person, roles and the audit log"),
     ),
     components(
