@@ -158,8 +158,10 @@ impl Storage {
         write_audit(
             &mut transaction,
             context,
+            // The entry names the account by id only: personal data stays in `users`, where
+            // erasure can reach it without touching the append-only log.
             &AuditRecord::new("user.register", "user", id.to_string())
-                .after(serde_json::json!({"email": user.email, "display_name": user.display_name})),
+                .after(serde_json::json!({"language": user.language})),
         )
         .await?;
         transaction.commit().await?;

@@ -14,6 +14,7 @@ mod error;
 mod from_domain;
 mod organisations;
 mod outbox;
+mod privacy;
 mod projects;
 mod time_text;
 
@@ -36,6 +37,7 @@ pub use organisations::{
     PreparedOrganisation, StoredOrganisation, UnknownCluster,
 };
 pub use outbox::{OutgoingEmail, QueuedEmail};
+pub use privacy::ERASED_NAME;
 pub use projects::{CordisImportSummary, ParticipantImport, Participation, Project, ProjectImport};
 
 /// Which database engine a [`Storage`] talks to.

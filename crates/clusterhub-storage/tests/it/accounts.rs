@@ -276,3 +276,64 @@ both!(
         assert_eq!(older.len(), entries.len() - 1);
     }
 );
+
+both!(
+    export_holds_everything_and_erasure_keeps_the_log_consistent,
+    |storage: Storage| async move {
+        let id = storage
+            .register_user(
+                &user("irene@example.eu"),
+                &[(String::from("email"), true, String::from("v1"))],
+                Some((
+                    NewOneTimeToken {
+                        token_digest: String::from("v1"),
+                        user_id: 0,
+                        purpose: String::from("verify_email"),
+                        expires_unix: 10,
+                        payload: String::from("{}"),
+                    },
+                    mail("irene@example.eu"),
+                )),
+                &context(),
+            )
+            .await
+            .unwrap();
+        storage
+            .grant_platform_role(id, "evaluator", &context())
+            .await
+            .unwrap();
+        let export = storage.personal_data(id).await.unwrap().unwrap();
+        assert_eq!(export["account"]["email"], "irene@example.eu");
+        assert_eq!(export["roles"]["platform"][0], "evaluator");
+        assert_eq!(export["consents"][0]["text_version"], "v1");
+        assert_eq!(export["emails"].as_array().unwrap().len(), 1);
+        assert!(export["audit_log"].as_array().unwrap().len() >= 2);
+        assert!(storage.personal_data(id + 999).await.unwrap().is_none());
+
+        let entries_before = storage.audit_entries(None, None, 1_000).await.unwrap();
+        storage.erase_user(id, &context()).await.unwrap();
+        let erased = storage.user_by_id(id).await.unwrap().unwrap();
+        assert!(erased.erased);
+        assert_eq!(erased.display_name, clusterhub_storage::ERASED_NAME);
+        assert_eq!(erased.password_hash, None);
+        assert!(
+            storage
+                .user_by_email("irene@example.eu")
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert!(storage.roles_of(id).await.unwrap().platform.is_empty());
+        assert_eq!(storage.pending_email_count().await.unwrap(), 0);
+        // The log lost nothing: every earlier entry is still there, unchanged, plus the erasure.
+        let entries_after = storage.audit_entries(None, None, 1_000).await.unwrap();
+        assert_eq!(entries_after.len(), entries_before.len() + 1);
+        assert_eq!(&entries_after[1..], &entries_before[..]);
+        assert_eq!(entries_after[0].action, "user.erase");
+        // No entry holds the address or the name.
+        let log = serde_json::to_string(&entries_after).unwrap();
+        assert!(!log.contains("irene@example.eu") && !log.contains("Marie Curie"));
+        // Consent records stay, with their dates and versions.
+        assert_eq!(storage.consents_of(id).await.unwrap().len(), 1);
+    }
+);

@@ -20,6 +20,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/auth/login", post(login))
         .route("/api/v1/auth/logout", post(logout))
         .route("/api/v1/me", get(me))
+        .route("/api/v1/me/export", get(export_me))
         .route(
             "/api/v1/organisations/{id}/people",
             get(organisation_people),
@@ -34,6 +35,47 @@ pub struct Person {
     pub display_name: String,
     pub email: String,
     pub role: String,
+}
+
+/// `GET /api/v1/me/export`: everything held about the signed-in person, as one JSON document
+/// to download (GDPR Art. 15 and 20).
+#[utoipa::path(
+    get,
+    path = "/api/v1/me/export",
+    operation_id = "export_me",
+    tag = "accounts",
+    responses(
+        (status = 200, description = "The personal data: account, roles, consents, sessions, e-mails sent and the audit entries by or about the person", body = serde_json::Value),
+        (status = 401, description = "Nobody is signed in (`sign_in_required`)", body = crate::error::ProblemDetails, content_type = "application/problem+json"),
+        (status = 500, response = super::openapi::InternalError),
+    ),
+)]
+async fn export_me(State(state): State<AppState>, caller: Caller) -> Response {
+    let Some(signed_in) = caller.signed_in else {
+        return ApiError::new(ErrorCode::SignInRequired, "Sign in first.").into_response();
+    };
+    match state
+        .storage()
+        .personal_data(signed_in.principal.user_id)
+        .await
+    {
+        Ok(Some(data)) => {
+            let mut response = Json(data).into_response();
+            response.headers_mut().insert(
+                header::CONTENT_DISPOSITION,
+                axum::http::HeaderValue::from_static(
+                    "attachment; filename=\"clusterhub-personal-data.json\"",
+                ),
+            );
+            response.headers_mut().insert(
+                header::CACHE_CONTROL,
+                axum::http::HeaderValue::from_static("no-store"),
+            );
+            response
+        }
+        Ok(None) => ApiError::new(ErrorCode::SignInRequired, "Sign in first.").into_response(),
+        Err(error) => ApiError::database_unavailable(error).into_response(),
+    }
 }
 
 /// `GET /api/v1/organisations/{id}/people`: who has which role (organisation admins).
@@ -127,7 +169,7 @@ async fn audit_log(
 
 /// The operations of this module.
 #[derive(OpenApi)]
-#[openapi(paths(login, logout, me, organisation_people, audit_log))]
+#[openapi(paths(login, logout, me, export_me, organisation_people, audit_log))]
 pub(super) struct Doc;
 
 /// `POST /api/v1/auth/login` body.

@@ -45,6 +45,7 @@ pub(crate) const RULES: &[(&str, &str, Access)] = &[
         "/account/second-factor",
         Access::RecentlyAuthenticated,
     ),
+    ("POST", "/account/erase", Access::RecentlyAuthenticated),
     // Platform administration.
     ("GET", "/api/v1/admin/audit", PLATFORM_ADMIN),
     // The JSON API.
@@ -63,6 +64,7 @@ pub(crate) const RULES: &[(&str, &str, Access)] = &[
     ("POST", "/api/v1/auth/login", Access::Public),
     ("POST", "/api/v1/auth/logout", Access::Public),
     ("GET", "/api/v1/me", Access::SignedIn),
+    ("GET", "/api/v1/me/export", Access::SignedIn),
     (
         "GET",
         "/api/v1/organisations/{id}/people",

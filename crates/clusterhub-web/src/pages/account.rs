@@ -47,6 +47,7 @@ pub fn router() -> Router<AppState> {
             "/account/second-factor",
             get(totp_setup_form).post(totp_enable),
         )
+        .route("/account/erase", axum::routing::post(erase))
 }
 
 /// A page with a title and one paragraph (confirmations, refusals).
@@ -1078,6 +1079,20 @@ async fn account_page(
                 (csrf_input(&caller))
                 button.button.button-secondary type="submit" { (locale.text("auth.logout")) }
             }
+            section.account-privacy aria-labelledby="privacy-title" {
+                h2 #privacy-title { (locale.text("auth.privacy.title")) }
+                p { (locale.text("auth.privacy.export_text")) }
+                p { a.button.button-secondary href="/api/v1/me/export" download { (locale.text("auth.privacy.export")) } }
+                p { (locale.text("auth.privacy.erase_text")) }
+                form method="post" action="/account/erase" {
+                    (csrf_input(&caller))
+                    div.form-check {
+                        input #erase-confirm type="checkbox" name="confirm" value="yes" required;
+                        label for="erase-confirm" { (locale.text("auth.privacy.erase_confirm")) }
+                    }
+                    button.button.button-danger type="submit" { (locale.text("auth.privacy.erase")) }
+                }
+            }
         }
     };
     html_response(&language, StatusCode::OK, shell.render(title, main))
@@ -1209,5 +1224,49 @@ async fn totp_enable(
     response
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+#[derive(Debug, Deserialize)]
+struct EraseInput {
+    confirm: Option<String>,
+}
+
+/// Erases the signed-in person's account (they signed in within the last ten minutes).
+async fn erase(
+    State(state): State<AppState>,
+    caller: Caller,
+    language: RequestLanguage,
+    Form(input): Form<EraseInput>,
+) -> Response {
+    let locale = language.locale;
+    let Some(signed_in) = &caller.signed_in else {
+        return Redirect::to("/login").into_response();
+    };
+    if input.confirm.as_deref() != Some("yes") {
+        return message_page(
+            locale,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            locale.text("auth.privacy.erase"),
+            locale.text("auth.privacy.erase_unconfirmed"),
+        );
+    }
+    if let Err(error) = state
+        .storage()
+        .erase_user(signed_in.principal.user_id, &caller.audit_context())
+        .await
+    {
+        return crate::ApiError::database_unavailable(error).into_response();
+    }
+    let mut response = message_page(
+        locale,
+        StatusCode::OK,
+        locale.text("auth.privacy.erased_title"),
+        locale.text("auth.privacy.erased_text"),
+    );
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(state.security(), SESSION_COOKIE, "", Some(0)),
+    );
     response
 }

@@ -716,3 +716,50 @@ fn router_paths(debug: &str) -> BTreeSet<String> {
     }
     paths
 }
+
+#[tokio::test]
+async fn a_person_downloads_their_data_and_erases_their_account() {
+    let app = TestApp::new().await;
+    let mut browser = registered(&app, "katherine@example.eu", "Katherine Johnson").await;
+    sign_in(&mut browser, "katherine@example.eu", PASSWORD).await;
+    let export = browser.get("/api/v1/me/export").await;
+    assert_eq!(export.status, StatusCode::OK);
+    assert!(
+        export
+            .header("content-disposition")
+            .is_some_and(|d| d.starts_with("attachment"))
+    );
+    let data = export.json();
+    assert_eq!(data["account"]["email"], "katherine@example.eu");
+    assert!(
+        !export.text().contains("argon2"),
+        "the password hash is not exported"
+    );
+    assert!(data["consents"].as_array().is_some_and(|c| c.len() == 2));
+    assert!(data["audit_log"].as_array().is_some_and(|a| !a.is_empty()));
+
+    let unconfirmed = browser.post_form("/account/erase", &[]).await;
+    assert_eq!(unconfirmed.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let erased = browser
+        .post_form("/account/erase", &[("confirm", "yes")])
+        .await;
+    assert_eq!(erased.status, StatusCode::OK, "{}", erased.text());
+    assert_eq!(
+        browser.get("/api/v1/me").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        sign_in(&mut browser, "katherine@example.eu", PASSWORD)
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    let audit = app.storage.audit_entries(None, None, 1_000).await.unwrap();
+    assert_eq!(audit[0].action, "session.sign_in_failed");
+    assert!(audit.iter().any(|entry| entry.action == "user.erase"));
+    assert!(
+        !serde_json::to_string(&audit)
+            .unwrap()
+            .contains("katherine@example.eu")
+    );
+}

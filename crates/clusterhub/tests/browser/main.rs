@@ -7,6 +7,7 @@
 //! Needs `chromium`, `chromedriver` and `npm ci` in this folder; see `harness.rs` for what happens
 //! when they are missing.
 
+mod accounts;
 mod directory;
 mod harness;
 mod observatory;
