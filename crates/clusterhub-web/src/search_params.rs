@@ -40,7 +40,11 @@ pub const PER_PAGE: &str = "per_page";
 /// The longest keyword text accepted, in bytes.
 pub const MAX_TEXT_BYTES: usize = 500;
 
-/// The most values one filter group may list.
+/// The longest keyword text `q` a directory search accepts, in characters (Unicode scalar
+/// values, as JSON Schema's `maxLength` counts them).
+pub const MAX_TEXT_CHARS: usize = 500;
+
+/// The most values one filter group may list (repeats included).
 pub const MAX_VALUES_PER_GROUP: usize = 100;
 
 /// The sort orders by name.
@@ -102,6 +106,7 @@ pub fn parse_search(
 ) -> Result<ParsedSearch, ApiError> {
     let mut single: BTreeMap<&'static str, String> = BTreeMap::new();
     let mut groups: BTreeMap<FacetGroup, Vec<String>> = BTreeMap::new();
+    let mut given: BTreeMap<FacetGroup, usize> = BTreeMap::new();
     let mut other: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (name, value) in url::form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
         if name.is_empty() && value.is_empty() {
@@ -127,17 +132,19 @@ pub fn parse_search(
             }
         }
         if let Some(group) = FacetGroup::from_slug(&name) {
+            let count = given.entry(group).or_default();
+            *count += 1;
+            if *count > MAX_VALUES_PER_GROUP {
+                return Err(ApiError::invalid_parameter(
+                    &name,
+                    format!(
+                        "`{name}` is given more than {MAX_VALUES_PER_GROUP} times; narrow the selection."
+                    ),
+                ));
+            }
             let values = groups.entry(group).or_default();
             let normalised = normalise_value(group, value)?;
             if !values.contains(&normalised) {
-                if values.len() >= MAX_VALUES_PER_GROUP {
-                    return Err(ApiError::invalid_parameter(
-                        &name,
-                        format!(
-                            "`{name}` lists more than {MAX_VALUES_PER_GROUP} values; narrow the selection."
-                        ),
-                    ));
-                }
                 values.push(normalised);
             }
             continue;
@@ -175,10 +182,10 @@ pub fn parse_search(
         set_group(&mut search.filters, group, values);
     }
     if let Some(text) = single.get(TEXT) {
-        if text.len() > MAX_TEXT_BYTES {
+        if text.chars().count() > MAX_TEXT_CHARS {
             return Err(ApiError::invalid_parameter(
                 TEXT,
-                format!("`q` is longer than {MAX_TEXT_BYTES} bytes; use fewer keywords."),
+                format!("`q` is longer than {MAX_TEXT_CHARS} characters; use fewer keywords."),
             ));
         }
         search.text = Some(text.clone());
@@ -588,6 +595,29 @@ mod tests {
             (ErrorCode::RepeatedParameter, "q".into())
         );
         assert_eq!(refused("q="), (ErrorCode::InvalidParameter, "q".into()));
+    }
+
+    #[test]
+    fn limits_count_repeats_and_characters() {
+        let repeated = |times: usize| vec!["country=DE"; times].join("&");
+        assert_eq!(
+            parse(&repeated(MAX_VALUES_PER_GROUP))
+                .expect("at the limit")
+                .filters
+                .country,
+            ["DE"]
+        );
+        assert_eq!(
+            refused(&repeated(MAX_VALUES_PER_GROUP + 1)),
+            (ErrorCode::InvalidParameter, "country".into())
+        );
+        let accents = "é".repeat(MAX_TEXT_CHARS);
+        assert!(accents.len() > MAX_TEXT_CHARS, "two bytes a character");
+        assert!(parse(&format!("q={accents}")).is_ok());
+        assert_eq!(
+            refused(&format!("q={accents}e")),
+            (ErrorCode::InvalidParameter, "q".into())
+        );
     }
 
     #[test]

@@ -123,6 +123,7 @@ impl From<MapClusters> for MapView {
         (status = 200, description = "The markers of the search", body = MapView),
         (status = 304, response = super::openapi::NotModified),
         (status = 400, response = super::openapi::BadRequest),
+        (status = 414, response = super::openapi::UriTooLong),
         (status = 500, response = super::openapi::InternalError),
     ),
 )]

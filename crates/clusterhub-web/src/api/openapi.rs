@@ -38,7 +38,7 @@ use crate::caching::cacheable_json;
 use crate::error::{ApiError, ErrorCode, PROBLEM_JSON, PROBLEM_TYPE_PREFIX};
 use crate::query::QueryParameters;
 use crate::search_params::{
-    BBOX, DEFAULT_PER_PAGE, MAX_PER_PAGE, MAX_TEXT_BYTES, MAX_VALUES_PER_GROUP, NEAR, PAGE,
+    BBOX, DEFAULT_PER_PAGE, MAX_PER_PAGE, MAX_TEXT_CHARS, MAX_VALUES_PER_GROUP, NEAR, PAGE,
     PER_PAGE, SORT, SORTS, TEXT, normalise_value,
 };
 
@@ -100,7 +100,13 @@ pub(super) struct Doc;
             CountryView,
             CityView,
         ),
-        responses(BadRequest, NotModified, InternalError, DatabaseUnavailable),
+        responses(
+            BadRequest,
+            NotModified,
+            UriTooLong,
+            InternalError,
+            DatabaseUnavailable
+        ),
     ),
 )]
 struct Frame;
@@ -197,6 +203,25 @@ impl<'r> ToResponse<'r> for NotModified {
                         .schema(String::schema())
                         .description(Some("The weak validator of the answer"))
                         .build(),
+                )
+                .build()
+                .into(),
+        )
+    }
+}
+
+/// 414: the request line is longer than the server reads.
+pub(crate) struct UriTooLong;
+
+impl<'r> ToResponse<'r> for UriTooLong {
+    fn response() -> (&'r str, RefOr<Answer>) {
+        (
+            "UriTooLong",
+            ResponseBuilder::new()
+                .description(
+                    "The request's URL is longer than the HTTP server reads (64 KiB); it is \
+                     refused before it reaches the API, without a body. Long lists of values \
+                     (such as many export ids) can get there.",
                 )
                 .build()
                 .into(),
@@ -519,6 +544,12 @@ fn repeated_parameter(name: &str, description: String, items: RefOr<Schema>) -> 
         .build()
 }
 
+/// A longitude in decimal degrees, from -180 to 180, as a regular expression.
+const LONGITUDE: &str = r"-?(?:180(?:\.0+)?|(?:1[0-7][0-9]|[1-9]?[0-9])(?:\.[0-9]+)?)";
+
+/// A latitude in decimal degrees, from -90 to 90, as a regular expression.
+const LATITUDE: &str = r"-?(?:90(?:\.0+)?|[1-8]?[0-9](?:\.[0-9]+)?)";
+
 /// Whether an operation pages its hits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Paging {
@@ -537,7 +568,7 @@ pub(crate) fn search_parameters(paging: Paging) -> Vec<Parameter> {
                 group.slug(),
                 format!(
                     "{}. Repeat the parameter for alternatives (OR); different filters must all \
-                     hold (AND). At most {MAX_VALUES_PER_GROUP} distinct values.",
+                     hold (AND). At most {MAX_VALUES_PER_GROUP} values.",
                     group_description(*group)
                 ),
                 group_value_schema(*group),
@@ -548,12 +579,12 @@ pub(crate) fn search_parameters(paging: Paging) -> Vec<Parameter> {
         TEXT,
         format!(
             "Keywords, searched in every language of the profiles (names, descriptions, offers, \
-             requests, NACE labels). At most {MAX_TEXT_BYTES} bytes of UTF-8."
+             requests, NACE labels). At most {MAX_TEXT_CHARS} characters, not only spaces."
         ),
         ObjectBuilder::new()
             .schema_type(Type::String)
             .min_length(Some(1))
-            .max_length(Some(MAX_TEXT_BYTES / 4))
+            .max_length(Some(MAX_TEXT_CHARS))
             .pattern(Some(r"\S"))
             .into(),
     ));
@@ -566,9 +597,9 @@ pub(crate) fn search_parameters(paging: Paging) -> Vec<Parameter> {
         ),
         ObjectBuilder::new()
             .schema_type(Type::String)
-            .pattern(Some(
-                r"^\s*-?[0-9]+(\.[0-9]+)?\s*(,\s*-?[0-9]+(\.[0-9]+)?\s*){3}$",
-            ))
+            .pattern(Some(format!(
+                "^{LONGITUDE},{LATITUDE},{LONGITUDE},{LATITUDE}$"
+            )))
             .examples([serde_json::json!("5.9,47.3,15.0,55.1")])
             .into(),
     ));
@@ -580,9 +611,7 @@ pub(crate) fn search_parameters(paging: Paging) -> Vec<Parameter> {
         ),
         ObjectBuilder::new()
             .schema_type(Type::String)
-            .pattern(Some(
-                r"^\s*-?[0-9]+(\.[0-9]+)?\s*,\s*-?[0-9]+(\.[0-9]+)?\s*$",
-            ))
+            .pattern(Some(format!("^{LATITUDE},{LONGITUDE}$")))
             .examples([serde_json::json!("48.14,11.58")])
             .into(),
     ));

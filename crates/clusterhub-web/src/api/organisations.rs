@@ -470,7 +470,7 @@ fn not_found(id: &str) -> ApiError {
     operation_id = "organisation",
     tag = "organisations",
     params(
-        ("id" = i64, Path, minimum = 1, description = "The organisation's id"),
+        ("id" = i64, Path, minimum = 1, example = 1, description = "The organisation's id"),
         ("lang" = Option<super::openapi::LangValue>, Query, description = "The language of the names of codes; English when absent"),
     ),
     responses(

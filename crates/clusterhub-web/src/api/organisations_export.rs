@@ -338,6 +338,7 @@ pub fn attachment(body: Vec<u8>, content_type: &'static str, file_name: &str) ->
     responses(
         (status = 200, description = "The export, as an attachment `organisations.csv`", body = String, content_type = "text/csv; charset=utf-8"),
         (status = 400, response = super::openapi::BadRequest),
+        (status = 414, response = super::openapi::UriTooLong),
         (status = 500, response = super::openapi::InternalError),
     ),
 )]
@@ -368,6 +369,7 @@ async fn export_csv(
     responses(
         (status = 200, description = "The export, as an attachment `organisations.xlsx`", body = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         (status = 400, response = super::openapi::BadRequest),
+        (status = 414, response = super::openapi::UriTooLong),
         (status = 500, response = super::openapi::InternalError),
     ),
 )]

@@ -197,6 +197,7 @@ pub fn search_error(error: SearchError) -> ApiError {
     responses(
         (status = 200, description = "The page of hits and the facet counts", body = SearchAnswer),
         (status = 400, response = super::openapi::BadRequest),
+        (status = 414, response = super::openapi::UriTooLong),
         (status = 500, response = super::openapi::InternalError),
     ),
 )]

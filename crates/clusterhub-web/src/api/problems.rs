@@ -98,7 +98,7 @@ async fn list_problem_types(
     path = "/api/v1/problems/{code}",
     operation_id = "problem_type",
     tag = "service",
-    params(("code" = String, Path, description = "An error code, such as `invalid_parameter`")),
+    params(("code" = super::openapi::ErrorCodeName, Path, description = "An error code, such as `invalid_parameter`")),
     responses(
         (status = 200, description = "The error code", body = ProblemType),
         (status = 304, response = super::openapi::NotModified),

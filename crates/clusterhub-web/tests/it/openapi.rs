@@ -15,7 +15,7 @@ fn committed_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/openapi.json")
 }
 
-fn generated() -> Value {
+pub fn generated() -> Value {
     serde_json::from_str(&clusterhub_web::openapi_json()).expect("the document is JSON")
 }
 
@@ -306,7 +306,7 @@ fn undeclared(value: &Value, schema: &Value, document: &Value, at: &str, out: &m
 /// Checks an answer against the document: its status is documented for the operation, its
 /// media type is the documented one, and a JSON body validates against the documented schema
 /// and has no field the schema does not declare.
-fn conforms(document: &Value, path: &str, url: &str, response: &TestResponse) {
+pub fn conforms(document: &Value, path: &str, url: &str, response: &TestResponse) {
     let operation = &document["paths"][path]["get"];
     assert!(operation.is_object(), "{path} is not documented");
     let status = response.status.as_u16().to_string();
@@ -382,6 +382,10 @@ async fn answers_have_their_documented_status_media_type_and_shape() {
     let cluster_url = format!("/api/v1/organisations/{cluster}");
     let member_url = format!("/api/v1/organisations/{member}?lang=fr");
     let export_ids = format!("/api/v1/organisations/export.xlsx?id={cluster}&id={member}");
+    let long_keywords = format!("/api/v1/organisations?q={}", "%C3%A9".repeat(500));
+    let too_long_keywords = format!("{long_keywords}e");
+    let many_countries = format!("/api/v1/organisations?{}", ["country=DE"; 100].join("&"));
+    let too_many_countries = format!("{many_countries}&country=FR");
     let requests: Vec<(&str, &str, u16)> = vec![
         ("/api/v1", "/api/v1", 200),
         ("/api/v1/health", "/api/v1/health", 200),
@@ -442,6 +446,11 @@ async fn answers_have_their_documented_status_media_type_and_shape() {
         (
             "/api/v1/taxonomies/nuts/recode/{old_code}",
             "/api/v1/taxonomies/nuts/recode/FR101",
+            200,
+        ),
+        (
+            "/api/v1/taxonomies/nuts/recode/{old_code}",
+            "/api/v1/taxonomies/nuts/recode/UKI1",
             200,
         ),
         (
@@ -555,6 +564,10 @@ async fn answers_have_their_documented_status_media_type_and_shape() {
             "/api/v1/organisations?colour=red",
             400,
         ),
+        ("/api/v1/organisations", &long_keywords, 200),
+        ("/api/v1/organisations", &too_long_keywords, 400),
+        ("/api/v1/organisations", &many_countries, 200),
+        ("/api/v1/organisations", &too_many_countries, 400),
         ("/api/v1/organisations/{id}", &cluster_url, 200),
         ("/api/v1/organisations/{id}", &member_url, 200),
         (

@@ -87,7 +87,7 @@ fn normalise_code(code: &str) -> String {
     tag = "taxonomies",
     params(
         ("level" = Option<u8>, Query, minimum = 1, maximum = 4, description = "Only activities of this level"),
-        ("parent" = Option<String>, Query, description = "Only activities inside this one, such as `C` or `10.1`"),
+        ("parent" = Option<String>, Query, min_length = 1, pattern = r"\S", description = "Only activities inside this one, such as `C` or `10.1`"),
         super::LangParameter,
     ),
     responses(
@@ -200,7 +200,7 @@ struct ActivityDetail<'a> {
     operation_id = "nace_activity",
     tag = "taxonomies",
     params(
-        ("code" = String, Path, description = "A NACE Rev. 2 code such as `C`, `10`, `10.1` or `10.11`"),
+        ("code" = String, Path, example = "62.01", description = "A NACE Rev. 2 code such as `C`, `10`, `10.1` or `10.11`"),
         super::LangParameter,
     ),
     responses(

@@ -128,7 +128,7 @@ fn version_of(query: &QueryParameters) -> Result<NutsVersion, ApiError> {
     params(
         ("version" = Option<crate::api::openapi::NutsVersionValue>, Query, description = "The NUTS version; 2021 when absent"),
         ("level" = Option<u8>, Query, minimum = 0, maximum = 3, description = "Only regions of this level (0 is the country)"),
-        ("parent" = Option<String>, Query, description = "Only regions inside this region of the version"),
+        ("parent" = Option<String>, Query, min_length = 1, pattern = r"\S", description = "Only regions inside this region of the version"),
     ),
     responses(
         (status = 200, description = "The regions", body = RegionList),
@@ -244,7 +244,7 @@ struct RegionDetail<'a> {
     operation_id = "nuts_region",
     tag = "taxonomies",
     params(
-        ("code" = String, Path, description = "A NUTS code of the version, such as `DE212`"),
+        ("code" = String, Path, example = "DE212", description = "A NUTS code of the version, such as `DE212`"),
         ("version" = Option<crate::api::openapi::NutsVersionValue>, Query, description = "The NUTS version; 2021 when absent"),
     ),
     responses(
@@ -336,7 +336,7 @@ struct Recoding<'a> {
     path = "/api/v1/taxonomies/nuts/recode/{old_code}",
     operation_id = "nuts_recode",
     tag = "taxonomies",
-    params(("old_code" = String, Path, description = "A NUTS code of any version from 2003 to 2021")),
+    params(("old_code" = String, Path, example = "UKI1", description = "A NUTS code of any version from 2003 to 2021")),
     responses(
         (status = 200, description = "The code's NUTS 2021 successor", body = Recoding),
         (status = 304, response = crate::api::openapi::NotModified),

@@ -95,8 +95,8 @@ struct CityList<'a> {
     operation_id = "cities",
     tag = "taxonomies",
     params(
-        ("country" = Option<String>, Query, description = "A two-letter country code (ISO or EU, such as `DE`, `EL`)"),
-        ("q" = Option<String>, Query, description = "The start of the city's name"),
+        ("country" = Option<String>, Query, min_length = 1, pattern = r"\S", description = "A two-letter country code (ISO or EU, such as `DE`, `EL`)"),
+        ("q" = Option<String>, Query, min_length = 1, pattern = r"\S", description = "The start of the city's name"),
         ("limit" = Option<u16>, Query, minimum = 1, maximum = 100, description = "How many cities to list; 20 when absent"),
     ),
     responses(
