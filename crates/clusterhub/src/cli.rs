@@ -63,6 +63,30 @@ pub enum Command {
     /// Solve an assignment problem exactly: JSON problem in, optimal pairs out (exit code 2 if
     /// no assignment exists, 1 if the input is malformed).
     Match(MatchArgs),
+    /// Manage accounts from the command line.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a confirmed account (the password is read from standard input), optionally with a
+    /// platform role: `echo "$PASSWORD" | clusterhub user add --email a@b.eu --name "A B"
+    /// --platform-role platform_admin`.
+    Add(UserAddArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UserAddArgs {
+    /// The e-mail address, which is also the sign-in name.
+    #[arg(long)]
+    pub email: String,
+    /// The person's name as shown on the platform.
+    #[arg(long)]
+    pub name: String,
+    /// A platform role: evaluator, programme_officer or platform_admin.
+    #[arg(long)]
+    pub platform_role: Option<String>,
 }
 
 #[derive(Debug, Args)]

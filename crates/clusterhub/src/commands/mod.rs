@@ -11,10 +11,11 @@ mod import_employment;
 mod match_cmd;
 mod reindex;
 mod serve;
+mod user;
 
 use std::process::ExitCode;
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, UserCommand};
 use crate::config::DatabaseConfig;
 
 /// Runs the chosen subcommand and returns the process exit code.
@@ -40,6 +41,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Command::Demo(args) => demo::run(&database, args).await,
             Command::Bench(command) => bench::run(command).await,
             Command::Match(args) => match_cmd::run(args),
+            Command::User(UserCommand::Add(args)) => user::add(&database, args).await,
         }
     })
 }
