@@ -30,6 +30,7 @@ pub mod i18n;
 mod middleware;
 pub mod observatory;
 mod pages;
+mod partners;
 mod query;
 pub mod search_params;
 mod state;

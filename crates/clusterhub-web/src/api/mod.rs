@@ -9,6 +9,7 @@ pub(crate) mod openapi;
 pub(crate) mod organisations;
 pub(crate) mod organisations_export;
 pub(crate) mod organisations_search;
+mod partners;
 mod problems;
 mod taxonomies;
 
@@ -37,6 +38,7 @@ pub fn router() -> Router<AppState> {
         .merge(organisations::router())
         .merge(organisations_search::router())
         .merge(organisations_export::router())
+        .merge(partners::router())
         .merge(problems::router())
         .merge(taxonomies::router())
 }
@@ -54,6 +56,7 @@ pub(crate) fn documents() -> Vec<utoipa::openapi::OpenApi> {
         organisations::Doc::openapi(),
         organisations_search::Doc::openapi(),
         organisations_export::Doc::openapi(),
+        partners::Doc::openapi(),
         problems::Doc::openapi(),
     ];
     documents.extend(taxonomies::documents());

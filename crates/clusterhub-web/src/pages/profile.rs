@@ -1,6 +1,7 @@
 //! The organisation profile page, `GET /organisations/{id}`: who the organisation is, where it
 //! is (with a small map drawn from the NUTS 2021 country shapes), what it does, what it offers
-//! and looks for, its cluster or members, and its EU projects.
+//! and looks for, its cluster or members, its EU projects, and suggested partners
+//! (`partners_panel`).
 
 use axum::Router;
 use axum::extract::{OriginalUri, Path, State};
@@ -14,6 +15,8 @@ use super::{PageShell, RequestLanguage, error_page, html_response, not_found_pag
 use crate::AppState;
 use crate::api::organisations::{MoneyView, Named, OrganisationProfile, load_profile, parse_id};
 use crate::i18n::Locale;
+
+mod partners_panel;
 
 /// The width of the map's drawing area, in SVG units; the height follows the country's shape.
 const MAP_WIDTH: f64 = 320.0;
@@ -51,6 +54,8 @@ async fn profile_page(
     let regional_strength =
         super::observatory::profile_panel::panel(&state, locale, &profile).await;
     let main = render_profile(locale, &profile, regional_strength);
+    let partners = partners_panel::panel(&state, locale, numeric_id).await;
+    let main = html! { (main) (partners) };
     html_response(&language, StatusCode::OK, shell.render(&profile.name, main))
 }
 
