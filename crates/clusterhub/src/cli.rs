@@ -127,6 +127,11 @@ pub struct ServeArgs {
         default_value = "Clusterhub <no-reply@clusterhub.localhost>"
     )]
     pub mail_from: String,
+
+    /// A JSON file with the weights of partner suggestions, such as `{"size_fit": 120,
+    /// "cross_border": 0}`; fields left out keep their defaults (docs: `clusterhub_partners::Weights`).
+    #[arg(long, env = "CLUSTERHUB_PARTNER_WEIGHTS")]
+    pub partner_weights: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,4 +1,5 @@
-//! Where the database is: the one decision every subcommand shares.
+//! Where the database is: the one decision every subcommand shares; and the partner-suggestion
+//! weights `serve` reads from a file.
 
 use std::path::{Path, PathBuf};
 
@@ -47,4 +48,15 @@ impl DatabaseConfig {
 fn create_dir(path: &Path) -> anyhow::Result<()> {
     std::fs::create_dir_all(path)
         .with_context(|| format!("creating the data directory {}", path.display()))
+}
+
+/// The weights of partner suggestions: read from the JSON file at `path`, or the defaults.
+pub fn partner_weights(path: Option<&Path>) -> anyhow::Result<clusterhub_partners::Weights> {
+    let Some(path) = path else {
+        return Ok(clusterhub_partners::Weights::default());
+    };
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("reading the partner weights {}", path.display()))?;
+    clusterhub_partners::Weights::from_json(&text)
+        .with_context(|| format!("in the partner weights {}", path.display()))
 }

@@ -22,6 +22,7 @@ use crate::pipeline;
 
 pub async fn run(database: &DatabaseConfig, args: ServeArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
+    let partner_weights = crate::config::partner_weights(args.partner_weights.as_deref())?;
     let storage = database.open().await?;
     let reference = Reference::get();
     if args.demo_orgs > 0 && storage.organisation_count().await? == 0 {
@@ -60,8 +61,9 @@ pub async fn run(database: &DatabaseConfig, args: ServeArgs) -> anyhow::Result<E
         .public_url
         .clone()
         .unwrap_or_else(|| format!("http://{address}"));
-    let state =
-        AppState::new(storage.clone(), directory.index(), reference).with_public_url(&public_url);
+    let state = AppState::new(storage.clone(), directory.index(), reference)
+        .with_public_url(&public_url)
+        .with_partner_weights(partner_weights);
     let mailer = crate::mailer::Mailer::start(
         storage.clone(),
         crate::mailer::MailerConfig {

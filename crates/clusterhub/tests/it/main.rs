@@ -6,6 +6,7 @@ mod employment;
 mod import;
 mod mail;
 mod match_cli;
+mod partner_weights;
 mod search_sync;
 mod serve;
 
