@@ -213,6 +213,30 @@ async fn search_facets_map_profile_selected_list_and_export() {
     assert_eq!(session.text("h1#profile-title").await, name);
     let id = href.rsplit('/').next().expect("id").to_owned();
 
+    // Its suggested partners, each with its reasons; the score shown is the sum of the points
+    // shown beside them.
+    let shown = session
+        .js(
+            "return Array.from(document.querySelectorAll('#suggested-partners .partner')) \
+               .map(p => [p.querySelector('.partner-score').textContent, \
+                          Array.from(p.querySelectorAll('.partner-points')).map(e => e.textContent), \
+                          Array.from(p.querySelectorAll('.partner-why')).map(e => e.textContent)]);",
+            vec![],
+        )
+        .await;
+    let shown: Vec<(String, Vec<String>, Vec<String>)> =
+        serde_json::from_value(shown).expect("the suggested partners");
+    assert!(!shown.is_empty(), "profile {id} suggests partners");
+    for (score, points, reasons) in &shown {
+        assert!(!reasons.is_empty() && reasons.iter().all(|reason| reason.len() > 10));
+        assert_eq!(
+            number_in(score),
+            points.iter().map(|points| number_in(points)).sum::<u64>(),
+            "{score} is the sum of {points:?}"
+        );
+    }
+    session.check_page("profile-partners").await;
+
     // The selected list: add the organisation from the results, then open the list.
     session.client.back().await.expect("back to the results");
     let toggle = session
