@@ -440,6 +440,7 @@ fn render(locale: Locale, query: &SearchQuery, gathered: &Gathered) -> Markup {
                         (sort_control(locale, query))
                     }
                     (active_filters(locale, query))
+                    (observatory_link(locale, query))
                     @if results.hits.is_empty() {
                         div.empty-state #no-results {
                             p { strong { (locale.text("directory.no_results")) } }
@@ -675,6 +676,21 @@ fn active_filters(locale: Locale, query: &SearchQuery) -> Markup {
                     }
                     li { a.clear-all href=(DIRECTORY_PATH) { (locale.text("directory.clear_all")) } }
                 }
+            }
+        }
+    }
+}
+
+/// When the search is about one region, a link to its strengths in the observatory.
+fn observatory_link(locale: Locale, query: &SearchQuery) -> Markup {
+    let [region] = query.filters.nuts.as_slice() else {
+        return html! {};
+    };
+    let name = value_label(locale, FacetGroup::Nuts, region);
+    html! {
+        p.observatory-link {
+            a href={ "/observatory/regions/" (region) } {
+                (locale.format("directory.observatory_link", &[("region", &name)]))
             }
         }
     }

@@ -574,6 +574,17 @@ async fn the_pages_show_the_map_a_portfolio_a_sector_and_a_comparison() {
         StatusCode::NOT_FOUND
     );
 
+    // The directory filtered on one region links to its portfolio.
+    let directory = app.get("/organisations?nuts=AT13").await.text();
+    assert!(directory.contains("href=\"/observatory/regions/AT13\""));
+    assert!(
+        !app.get("/organisations")
+            .await
+            .text()
+            .contains("/observatory/regions/"),
+        "no region, no link"
+    );
+
     // The profile shows its NUTS-2 region's stars in its sectors (29.10 is in C, 62.01 in J).
     let search = app.get("/api/v1/organisations?q=Vienna").await.json();
     let id = search["hits"][0]["id"]

@@ -191,6 +191,7 @@ fn tables(locale: Locale, data: &ObservatoryData, request: &CompareRequest) -> M
         }
         section.panel.obs-compare-panel aria-labelledby="obs-compare-share-heading" {
             h2 #obs-compare-share-heading { (locale.format("observatory.compare.share_table", &[("year", &year_text)])) }
+            (export_links(locale, &links, &locale.format("observatory.compare.share_table", &[("year", &year_text)])))
             div.table-scroll tabindex="0" role="region" aria-labelledby="obs-compare-share-heading" {
                 table.data-table.obs-table #obs-compare-shares aria-labelledby="obs-compare-share-heading" {
                     thead {
