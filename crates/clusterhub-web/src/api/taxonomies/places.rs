@@ -95,7 +95,7 @@ struct CityList<'a> {
     operation_id = "cities",
     tag = "taxonomies",
     params(
-        ("country" = Option<String>, Query, min_length = 1, pattern = r"\S", description = "A two-letter country code (ISO or EU, such as `DE`, `EL`)"),
+        ("country" = Option<crate::api::openapi::CountryCodeValue>, Query, description = "A country code, such as `DE`; the EU's `EL` and `UK` and lower case are accepted too"),
         ("q" = Option<String>, Query, min_length = 1, pattern = r"\S", description = "The start of the city's name"),
         ("limit" = Option<u16>, Query, minimum = 1, maximum = 100, description = "How many cities to list; 20 when absent"),
     ),
