@@ -36,7 +36,7 @@ use crate::error::{ApiError, ErrorCode};
 use crate::i18n::Locale;
 use crate::partners::{DEFAULT_LIMIT, MAX_LIMIT, Need, SuggestedPartner, reason_text};
 use crate::query::QueryParameters;
-use crate::search_params::{MAX_TEXT_BYTES, MAX_VALUES_PER_GROUP, normalise_value};
+use crate::search_params::{MAX_TEXT_CHARS, MAX_VALUES_PER_GROUP, normalise_value};
 
 /// `GET /api/v1/organisations/{id}/partners` and `GET /api/v1/partners`.
 pub fn router() -> Router<AppState> {
@@ -308,10 +308,10 @@ fn parse_need(raw: Option<&str>) -> Result<(Need, Locale, usize), ApiError> {
                     )
                     .with_parameter("q"));
                 }
-                if value.len() > MAX_TEXT_BYTES {
+                if value.chars().count() > MAX_TEXT_CHARS {
                     return Err(ApiError::invalid_parameter(
                         "q",
-                        format!("`q` is at most {MAX_TEXT_BYTES} bytes long."),
+                        format!("`q` is at most {MAX_TEXT_CHARS} characters long."),
                     ));
                 }
                 text = Some(value.to_owned());
@@ -357,7 +357,7 @@ fn parse_need(raw: Option<&str>) -> Result<(Need, Locale, usize), ApiError> {
     operation_id = "need_partners",
     tag = "organisations",
     params(
-        ("q" = Option<String>, Query, description = "What partners should offer; required unless a sector, technology or country is given"),
+        ("q" = Option<String>, Query, max_length = 500, description = "What partners should offer, at most 500 characters; required unless a sector, technology or country is given"),
         ("sector" = Option<Vec<u8>>, Query, explode, description = "The seeker's cluster categories (1 to 51), for complementary sectors; may repeat"),
         ("technology" = Option<Vec<String>>, Query, explode, description = "Technology field ids partners should share; may repeat"),
         ("country" = Option<Vec<String>>, Query, explode, description = "Countries where partners are wanted (ISO 3166-1 alpha-2); may repeat"),
@@ -436,6 +436,16 @@ mod tests {
         assert_eq!(
             refused("lang=fr"),
             (ErrorCode::InvalidParameter, Some(String::from("q")))
+        );
+        let long = format!("q={}", "é".repeat(MAX_TEXT_CHARS + 1));
+        assert_eq!(
+            refused(&long),
+            (ErrorCode::InvalidParameter, Some(String::from("q")))
+        );
+        let longest = format!("q={}", "é".repeat(MAX_TEXT_CHARS));
+        assert!(
+            parse_need(Some(&longest)).is_ok(),
+            "500 characters of 2 bytes"
         );
     }
 }

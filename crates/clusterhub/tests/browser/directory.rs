@@ -1,6 +1,7 @@
 //! The directory as a visitor uses it: search by keyword, tick a facet and see the result count,
-//! the other facets' counts and the map change, open a profile from the results, put it on the
-//! selected list and export that list as CSV. Every page on the way is checked with axe-core at
+//! the other facets' counts and the map change, open a profile from the results and see its
+//! suggested partners with their reasons, put it on the selected list and export that list as
+//! CSV. Every page on the way is checked with axe-core at
 //! desktop and phone widths.
 
 use std::collections::BTreeMap;
