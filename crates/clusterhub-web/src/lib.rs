@@ -66,14 +66,15 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             auth::enforce_access,
         ))
+        // Before the access rule: CSRF (also a route layer, so 405 and 404 stay what they are).
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::require_csrf,
+        ))
         .with_state(state.clone())
         // Each `layer` call wraps everything above it, so the last one is the outermost: the
         // security headers and the request id see every answer, including the ones the inner
         // layers make (408 from the timeout, 413 from the body limit).
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            auth::require_csrf,
-        ))
         .layer(axum::middleware::from_fn_with_state(state, auth::identify))
         .layer(RequestBodyLimitLayer::new(REQUEST_BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(

@@ -4,9 +4,9 @@
 //!
 //! Layers, outermost first: [`identify`] reads the session cookie (one indexed lookup when a
 //! cookie is sent, nothing otherwise) and the CSRF cookie, and puts the [`Caller`] in the
-//! request's extensions; [`require_csrf`] refuses a state-changing request without the CSRF
-//! token; after routing, [`enforce_access`] looks up the matched route's rule and answers 401
-//! (API) / a redirect to the sign-in page (pages) or a 404 exactly like a missing record.
+//! request's extensions; after routing, [`require_csrf`] refuses a state-changing request
+//! without the CSRF token, and [`enforce_access`] looks up the matched route's rule and answers
+//! 401 (API) / a redirect to the sign-in page (pages) or a 404 exactly like a missing record.
 
 pub(crate) mod policy;
 
@@ -385,6 +385,9 @@ fn is_state_changing(method: &Method) -> bool {
     !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
+/// Runs after routing (a route layer), so that a method a route does not have still answers
+/// 405 and an unknown path 404, whatever the token.
+///
 /// Refuses a state-changing request that does not prove it comes from this site's own pages:
 /// forms must carry the CSRF cookie's value in the `csrf` field, scripts in `x-csrf-token`.
 /// API calls without a session cookie (sign-in with a JSON body, or a bearer token) carry no
@@ -398,6 +401,14 @@ pub async fn require_csrf(
         return next.run(request).await;
     }
     let path = request.uri().path().to_owned();
+    // A method the matched route does not have: let the router answer 405.
+    let routed = request
+        .extensions()
+        .get::<MatchedPath>()
+        .is_some_and(|matched| policy::rule(request.method(), matched.as_str()).is_some());
+    if !routed {
+        return next.run(request).await;
+    }
     let has_session = cookie(request.headers(), SESSION_COOKIE).is_some();
     let Some(expected) = request
         .extensions()
