@@ -84,6 +84,8 @@ pub(super) struct Doc;
             NutsCodeValue,
             ClusterCategoryValue,
             NaceCodeValue,
+            NaceParentValue,
+            NutsParentValue,
             TechnologyFieldValue,
             S3PriorityAreaValue,
             EmergingIndustryValue,
@@ -393,6 +395,36 @@ named_schema!(NaceCodeValue, "NaceCode", {
         accepted(FacetGroup::Nace, codes),
     )
 });
+
+named_schema!(
+    /// The regions `/api/v1/taxonomies/nuts` can list the inside of: levels 0 to 2 (of NUTS
+    /// 2021, the default version).
+    NutsParentValue,
+    "NutsParentCode",
+    string_enum(
+        "A NUTS 2021 region of level 0 to 2 (with `version=2016`, a region of NUTS 2016 instead)",
+        Reference::get()
+            .nuts(NutsVersion::V2021)
+            .iter()
+            .filter(|region| region.level <= 2)
+            .map(|region| region.code.clone())
+    )
+);
+
+named_schema!(
+    /// The activities `/api/v1/taxonomies/nace` can list the inside of: sections, divisions and
+    /// groups.
+    NaceParentValue,
+    "NaceParentCode",
+    string_enum(
+        "A NACE Rev. 2 section, division or group in its dotted form",
+        Reference::get()
+            .nace()
+            .iter()
+            .filter(|activity| activity.level <= 3)
+            .map(|activity| activity.code.clone())
+    )
+);
 
 named_schema!(TechnologyFieldValue, "TechnologyField", {
     let ids = Reference::get()

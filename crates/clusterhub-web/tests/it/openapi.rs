@@ -644,3 +644,30 @@ async fn answers_have_their_documented_status_media_type_and_shape() {
         &not_modified,
     );
 }
+
+/// Every value the document lists for a taxonomy's `parent` is answered with its regions or
+/// activities.
+#[tokio::test]
+async fn every_documented_parent_is_answered() {
+    let app = TestApp::new().await;
+    let document = generated();
+    for (schema, list) in [
+        ("NutsParentCode", "/api/v1/taxonomies/nuts"),
+        ("NaceParentCode", "/api/v1/taxonomies/nace"),
+    ] {
+        let values = document["components"]["schemas"][schema]["enum"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{schema} lists its values"));
+        assert!(values.len() > 20, "{schema}: {values:?}");
+        for value in values {
+            let url = format!("{list}?parent={}", value.as_str().expect("a code"));
+            let response = app.get(&url).await;
+            assert_eq!(
+                response.status,
+                StatusCode::OK,
+                "{url}: {}",
+                response.text()
+            );
+        }
+    }
+}

@@ -87,7 +87,7 @@ fn normalise_code(code: &str) -> String {
     tag = "taxonomies",
     params(
         ("level" = Option<u8>, Query, minimum = 1, maximum = 4, description = "Only activities of this level"),
-        ("parent" = Option<String>, Query, min_length = 1, pattern = r"\S", description = "Only activities inside this one, such as `C` or `10.1`"),
+        ("parent" = Option<crate::api::openapi::NaceParentValue>, Query, description = "Only activities inside this one, such as `C` or `10.1`"),
         super::LangParameter,
     ),
     responses(

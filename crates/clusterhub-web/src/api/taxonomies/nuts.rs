@@ -128,7 +128,7 @@ fn version_of(query: &QueryParameters) -> Result<NutsVersion, ApiError> {
     params(
         ("version" = Option<crate::api::openapi::NutsVersionValue>, Query, description = "The NUTS version; 2021 when absent"),
         ("level" = Option<u8>, Query, minimum = 0, maximum = 3, description = "Only regions of this level (0 is the country)"),
-        ("parent" = Option<String>, Query, min_length = 1, pattern = r"\S", description = "Only regions inside this region of the version"),
+        ("parent" = Option<crate::api::openapi::NutsParentValue>, Query, description = "Only regions inside this region of the version"),
     ),
     responses(
         (status = 200, description = "The regions", body = RegionList),
