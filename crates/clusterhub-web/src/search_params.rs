@@ -37,9 +37,6 @@ pub const PAGE: &str = "page";
 /// The page size parameter.
 pub const PER_PAGE: &str = "per_page";
 
-/// The longest keyword text accepted, in bytes.
-pub const MAX_TEXT_BYTES: usize = 500;
-
 /// The longest keyword text `q` a directory search accepts, in characters (Unicode scalar
 /// values, as JSON Schema's `maxLength` counts them).
 pub const MAX_TEXT_CHARS: usize = 500;
