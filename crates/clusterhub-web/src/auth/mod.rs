@@ -427,11 +427,13 @@ pub async fn require_csrf(
         .and_then(|value| value.to_str().ok())
         .map(str::to_owned);
     // Requests that prove their origin count towards the form limit of their address.
-    let form_limit = |headers: &HeaderMap, address: &str| {
-        check_limit(&state.security().limits.forms_address, address).map_err(|wait| {
-            let locale = pages::language_of(&axum::http::Uri::from_static("/"), headers).locale;
-            too_many_requests(&path, wait, locale)
-        })
+    let form_limit = |headers: &HeaderMap, address: &str| -> Option<Response> {
+        check_limit(&state.security().limits.forms_address, address)
+            .err()
+            .map(|wait| {
+                let locale = pages::language_of(&axum::http::Uri::from_static("/"), headers).locale;
+                too_many_requests(&path, wait, locale)
+            })
     };
     let address = request
         .extensions()
@@ -440,7 +442,7 @@ pub async fn require_csrf(
         .unwrap_or_default();
     if let Some(token) = header_token {
         if cookie_sent && constant_time_eq(&token, &expected) {
-            if let Err(refusal) = form_limit(request.headers(), &address) {
+            if let Some(refusal) = form_limit(request.headers(), &address) {
                 return refusal;
             }
             return next.run(request).await;
@@ -463,7 +465,7 @@ pub async fn require_csrf(
         .find(|(name, _)| name == CSRF_FIELD)
         .map(|(_, value)| value.into_owned());
     if field.is_some_and(|token| constant_time_eq(&token, &expected)) {
-        if let Err(refusal) = form_limit(&parts.headers, &address) {
+        if let Some(refusal) = form_limit(&parts.headers, &address) {
             return refusal;
         }
         return next
