@@ -135,7 +135,7 @@ async fn deliver(
                 wrap(&queued.email.body_text, 72),
                 ContentTransferEncoding::EightBit,
             )
-            .unwrap_or_else(|bytes| Body::new(bytes)),
+            .unwrap_or_else(Body::new),
         )?;
     transport.send(message).await?;
     Ok(())
