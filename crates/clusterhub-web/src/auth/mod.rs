@@ -227,18 +227,6 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
     }
 }
 
-/// The value of a cookie in the request's `Cookie` headers.
-pub(crate) fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(key, _)| *key == name)
-        .map(|(_, value)| value.to_owned())
-}
-
 /// A `Set-Cookie` value: HttpOnly, SameSite=Lax, path `/`, `Secure` over HTTPS; `max_age`
 /// `Some(0)` deletes the cookie.
 pub(crate) fn set_cookie(
@@ -283,7 +271,7 @@ pub async fn identify(
 ) -> Response {
     let address = client_address(&request);
     let request_path = request.uri().path().to_owned();
-    let (csrf, new_csrf) = match cookie(request.headers(), CSRF_COOKIE) {
+    let (csrf, new_csrf) = match pages::cookie_value(request.headers(), CSRF_COOKIE) {
         Some(value) if is_csrf_shape(&value) => (value, false),
         _ => {
             let token = new_token(TokenKind::OneTime);
@@ -297,7 +285,7 @@ pub async fn identify(
         csrf: csrf.clone(),
         address,
     };
-    if let Some(value) = cookie(request.headers(), SESSION_COOKIE)
+    if let Some(value) = pages::cookie_value(request.headers(), SESSION_COOKIE)
         && let Ok(token) = Token::parse(TokenKind::Session, &value)
     {
         match load_session(&state, &token.digest()).await {
@@ -409,7 +397,7 @@ pub async fn require_csrf(
     if !routed {
         return next.run(request).await;
     }
-    let has_session = cookie(request.headers(), SESSION_COOKIE).is_some();
+    let has_session = pages::cookie_value(request.headers(), SESSION_COOKIE).is_some();
     let Some(expected) = request
         .extensions()
         .get::<Caller>()
@@ -417,7 +405,8 @@ pub async fn require_csrf(
     else {
         return next.run(request).await;
     };
-    let cookie_sent = cookie(request.headers(), CSRF_COOKIE).as_deref() == Some(expected.as_str());
+    let cookie_sent =
+        pages::cookie_value(request.headers(), CSRF_COOKIE).as_deref() == Some(expected.as_str());
     if is_api_path(&path) && !has_session {
         return next.run(request).await;
     }

@@ -118,14 +118,7 @@ fn field(id: &str, label: &str, input: Markup, hint: Option<&str>) -> Markup {
 /// Where to go after signing in: a local path only, never another site.
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(path)
-            if path.starts_with('/')
-                && !path.starts_with("//")
-                && !path.contains('\\')
-                && path.bytes().all(|byte| byte.is_ascii_graphic()) =>
-        {
-            path.to_owned()
-        }
+        Some(path) if super::layout::is_local_path(path) => path.to_owned(),
         _ => String::from("/account"),
     }
 }

@@ -180,11 +180,15 @@ impl<'a> PageShell<'a> {
 /// A request path that is safe to put in front of `?lang=`: it must start with exactly one `/`,
 /// or `//evil.example/` would become a link to another site.
 fn safe_local_path(path: &str) -> &str {
-    let is_local = path.starts_with('/')
+    if is_local_path(path) { path } else { "/" }
+}
+
+/// Whether `path` names a page of this site: one leading `/`, no backslash, visible ASCII only.
+pub(crate) fn is_local_path(path: &str) -> bool {
+    path.starts_with('/')
         && !path.starts_with("//")
         && !path.contains('\\')
-        && path.bytes().all(|byte| byte.is_ascii_graphic());
-    if is_local { path } else { "/" }
+        && path.bytes().all(|byte| byte.is_ascii_graphic())
 }
 
 /// The Clusterhub mark: organisations linked around a cluster.

@@ -79,7 +79,7 @@ pub fn language_of(uri: &Uri, headers: &HeaderMap) -> RequestLanguage {
 }
 
 /// The value of a cookie in the request's `Cookie` headers.
-fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
+pub(crate) fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()

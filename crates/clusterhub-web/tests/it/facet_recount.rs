@@ -36,6 +36,11 @@ const GROUPS: [(&str, &str); 15] = [
 
 /// `count` demo rows, parsed by the importer exactly as `clusterhub import` parses them.
 pub fn demo_organisations(count: usize) -> Vec<OrganisationImport> {
+    demo_organisations_seeded(count, 7)
+}
+
+/// `count` demo rows of the generator's `seed`, parsed as `clusterhub import` parses them.
+pub fn demo_organisations_seeded(count: usize, seed: u64) -> Vec<OrganisationImport> {
     let header: Vec<String> = clusterhub_demo::CSV_HEADER
         .iter()
         .map(|name| (*name).to_owned())
@@ -45,7 +50,7 @@ pub fn demo_organisations(count: usize) -> Vec<OrganisationImport> {
     let today = time::OffsetDateTime::now_utc().date();
     clusterhub_demo::generate(&clusterhub_demo::DemoConfig {
         organisations: count,
-        seed: 7,
+        seed,
     })
     .enumerate()
     .map(|(line, row)| {

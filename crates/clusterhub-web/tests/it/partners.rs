@@ -3,10 +3,8 @@
 //! reasons, every score is the sum of its components' points, and nobody is suggested to itself.
 
 use std::collections::BTreeSet;
-use std::sync::Arc;
 
 use axum::http::StatusCode;
-use clusterhub_import::{OrganisationColumns, RawRow};
 use clusterhub_storage::OrganisationImport;
 use serde_json::Value;
 
@@ -17,30 +15,7 @@ const ORGANISATIONS: usize = 1_500;
 
 /// Demo rows, parsed by the importer exactly as `clusterhub import` parses them.
 fn demo(count: usize) -> Vec<OrganisationImport> {
-    let header: Vec<String> = clusterhub_demo::CSV_HEADER
-        .iter()
-        .map(|name| (*name).to_owned())
-        .collect();
-    let columns = OrganisationColumns::from_header(&header).expect("the demo header");
-    let header: Arc<[String]> = header.into();
-    let today = time::OffsetDateTime::now_utc().date();
-    clusterhub_demo::generate(&clusterhub_demo::DemoConfig {
-        organisations: count,
-        seed: 11,
-    })
-    .enumerate()
-    .map(|(line, row)| {
-        let raw = RawRow {
-            line: line as u64 + 2,
-            fields: row.fields().map(str::to_owned).collect(),
-            header: header.clone(),
-        };
-        let parsed = columns
-            .parse(&raw, today)
-            .unwrap_or_else(|errors| panic!("demo row {line} refused: {errors:?}"));
-        OrganisationImport::from_domain(&parsed.organisation)
-    })
-    .collect()
+    crate::facet_recount::demo_organisations_seeded(count, 11)
 }
 
 /// Ten organisation ids spread evenly over the directory (clusters come first in demo data, so
