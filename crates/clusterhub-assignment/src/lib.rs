@@ -52,10 +52,12 @@
 //! minimum-cost circulation; see [`flow`].
 
 mod flow;
+#[cfg(feature = "json")]
+pub mod json;
 
 use std::fmt;
 
-use flow::{ArcSpec, Network, NetworkBuilder};
+use flow::{ArcSpec, Cost, Network, NetworkBuilder};
 
 /// An agent or a target: its name (for messages) and its load bounds.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -186,6 +188,8 @@ struct Plan<'p> {
     /// The node above each agent.
     agent_parent: Vec<u32>,
     cost_scale: i64,
+    /// The largest |score| of a candidate pair.
+    max_score: i64,
 }
 
 impl<'p> Plan<'p> {
@@ -270,6 +274,7 @@ impl<'p> Plan<'p> {
             group_parent: Vec::new(),
             agent_parent: vec![SOURCE; agents],
             cost_scale: scale as i64,
+            max_score,
         };
         plan.build_group_tree()?;
         Ok(plan)
@@ -579,6 +584,18 @@ impl<'p> Plan<'p> {
                 arc.upper
             )));
         }
+        // Scaled costs are at most max|score| · (n + 1): stored as i32 when that fits.
+        if self.max_score.saturating_mul(self.cost_scale) <= i64::from(i32::MAX) {
+            self.solve_with::<i32>(&supply)
+        } else {
+            self.solve_with::<i64>(&supply)
+        }
+    }
+
+    /// Builds the network with costs stored as `C`, finds a flow meeting the lower bounds, then a
+    /// minimum-cost one, and reads the pairs off it.
+    fn solve_with<C: Cost>(&self, supply: &[i64]) -> Result<Assignment, Error> {
+        let nodes = self.nodes();
         let mut builder = NetworkBuilder::new(nodes);
         self.for_each_arc(|arc| builder.count(arc.tail, arc.head));
         for (v, &b) in supply.iter().enumerate() {
@@ -588,7 +605,7 @@ impl<'p> Plan<'p> {
                 builder.count(v as u32, SUPER_SINK);
             }
         }
-        let mut filler = builder.into_filler();
+        let mut filler = builder.into_filler::<C>();
         let mut pair_arc = vec![0u32; self.problem.edges.len()];
         let mut capacity_overflow = None;
         self.for_each_arc(|arc| {
@@ -661,7 +678,7 @@ impl<'p> Plan<'p> {
     /// Names the constraints behind a failed feasibility phase: `X`, the nodes the super-source
     /// still reaches, needs more flow through its entering lower bounds than the arcs leaving it
     /// can carry (Hoffman's condition).
-    fn explain_cut(&self, network: &Network) -> Error {
+    fn explain_cut<C: Cost>(&self, network: &Network<C>) -> Error {
         let reach = network.reachable(SUPER_SOURCE);
         let mut needs = Vec::new();
         let mut exits = Vec::new();

@@ -222,3 +222,32 @@ fn equals_brute_force_on_thousands_of_random_instances() {
     assert!(infeasible > 1_000, "{infeasible} infeasible");
     assert!(crossing > 20, "{crossing} crossing");
 }
+
+/// Scores so large that the scaled costs no longer fit in 32 bits take the engine's 64-bit cost
+/// path; it must find the same optima.
+#[test]
+fn equals_brute_force_with_64_bit_costs() {
+    let mut rng = Rng(20_261_123);
+    let mut solved = 0;
+    for case in 0..1_500 {
+        let mut problem = random_problem(&mut rng);
+        for edge in &mut problem.edges {
+            edge.score *= 100_000_000;
+        }
+        let expected = brute_force(&problem);
+        match solve(&problem) {
+            Ok(assignment) => {
+                assert_eq!(
+                    Some(assignment.objective),
+                    expected,
+                    "case {case}: {problem:#?}"
+                );
+                check_assignment(&problem, &assignment.pairs, assignment.objective);
+                solved += 1;
+            }
+            Err(Error::Infeasible { .. } | Error::NotAFlow { .. }) => {}
+            Err(error) => panic!("case {case}: {error}: {problem:#?}"),
+        }
+    }
+    assert!(solved > 300, "{solved} solved");
+}
