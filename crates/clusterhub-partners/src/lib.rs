@@ -61,6 +61,7 @@
 //! assert_eq!(best.score, 350 + 75 + 50); // the text, size fit and cross-border
 //! ```
 
+pub mod consortia;
 mod profile;
 mod score;
 mod weights;

@@ -8,7 +8,7 @@ use clusterhub_domain::{OrgType, SmeStatus};
 
 /// One offer or request: the text as written, and its terms as the directory's search analyser
 /// makes them (lower case, accents folded, function words dropped), each once, in order.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Statement {
     /// The text as the organisation wrote it.
     pub text: String,
