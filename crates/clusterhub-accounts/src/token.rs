@@ -41,6 +41,8 @@ pub enum TokenPurpose {
     VerifyEmail,
     ResetPassword,
     Invitation,
+    /// Confirms a new e-mail address (the payload holds it).
+    ChangeEmail,
 }
 
 impl TokenPurpose {
@@ -50,14 +52,15 @@ impl TokenPurpose {
             TokenPurpose::VerifyEmail => "verify_email",
             TokenPurpose::ResetPassword => "reset_password",
             TokenPurpose::Invitation => "invitation",
+            TokenPurpose::ChangeEmail => "change_email",
         }
     }
 
-    /// Seconds from issue to expiry: a reset link lives 30 minutes, a verification link a day,
-    /// an invitation a week.
+    /// Seconds from issue to expiry: a reset link lives 30 minutes, a verification link (also
+    /// of a new address) a day, an invitation a week.
     pub fn lifetime_seconds(self) -> i64 {
         match self {
-            TokenPurpose::VerifyEmail => 24 * 3600,
+            TokenPurpose::VerifyEmail | TokenPurpose::ChangeEmail => 24 * 3600,
             TokenPurpose::ResetPassword => 30 * 60,
             TokenPurpose::Invitation => 7 * 24 * 3600,
         }
@@ -69,6 +72,7 @@ impl TokenPurpose {
             TokenPurpose::VerifyEmail,
             TokenPurpose::ResetPassword,
             TokenPurpose::Invitation,
+            TokenPurpose::ChangeEmail,
         ]
         .into_iter()
         .find(|purpose| purpose.as_str() == text)
@@ -219,6 +223,7 @@ mod tests {
             TokenPurpose::VerifyEmail,
             TokenPurpose::ResetPassword,
             TokenPurpose::Invitation,
+            TokenPurpose::ChangeEmail,
         ] {
             assert_eq!(TokenPurpose::parse(purpose.as_str()), Some(purpose));
         }

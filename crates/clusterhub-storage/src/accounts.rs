@@ -643,7 +643,7 @@ impl Storage {
     }
 }
 
-async fn insert_consent(
+pub(crate) async fn insert_consent(
     transaction: &mut Transaction<'static, Any>,
     user_id: i64,
     purpose: &str,

@@ -73,6 +73,25 @@ impl AuditRecord {
     }
 }
 
+/// Which entries to read; every condition given must hold.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AuditFilter {
+    /// Entries by this person or about their account.
+    pub person: Option<i64>,
+    /// Entries by this person.
+    pub actor: Option<i64>,
+    /// This action (`user.register`), or every action under it (`user` matches `user.*`).
+    pub action: Option<String>,
+    pub record_type: Option<String>,
+    pub record_id: Option<String>,
+    /// `ok`, `denied` or `failed`.
+    pub outcome: Option<String>,
+    /// Entries at or after this RFC 3339 time (or date: `2026-11-22`).
+    pub from: Option<String>,
+    /// Entries before this RFC 3339 time (or date).
+    pub until: Option<String>,
+}
+
 /// An entry as stored.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AuditEntry {
@@ -134,14 +153,49 @@ impl Storage {
         before_id: Option<i64>,
         limit: i64,
     ) -> Result<Vec<AuditEntry>, StorageError> {
+        let filter = AuditFilter {
+            person: user_id,
+            ..AuditFilter::default()
+        };
+        self.audit_search(&filter, before_id, limit).await
+    }
+
+    /// Entries that match every condition of `filter`, newest first; at most `limit`, older
+    /// than `before_id` when given (for paging).
+    pub async fn audit_search(
+        &self,
+        filter: &AuditFilter,
+        before_id: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<AuditEntry>, StorageError> {
+        let action_prefix = filter.action.as_ref().map(|action| {
+            let escaped = action
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            format!("{escaped}.%")
+        });
         let rows = sqlx::query(
             "SELECT id, at, actor_user_id, action, record_type, record_id, outcome, address, \
              before_json, after_json FROM audit_log \
              WHERE ($1 IS NULL OR actor_user_id = $1 OR (record_type = 'user' AND record_id = $2)) \
-             AND ($3 IS NULL OR id < $3) ORDER BY id DESC LIMIT $4",
+             AND ($3 IS NULL OR actor_user_id = $3) \
+             AND ($4 IS NULL OR action = $4 OR action LIKE $5 ESCAPE '\\') \
+             AND ($6 IS NULL OR record_type = $6) AND ($7 IS NULL OR record_id = $7) \
+             AND ($8 IS NULL OR outcome = $8) AND ($9 IS NULL OR at >= $9) \
+             AND ($10 IS NULL OR at < $10) AND ($11 IS NULL OR id < $11) \
+             ORDER BY id DESC LIMIT $12",
         )
-        .bind(user_id)
-        .bind(user_id.map(|id| id.to_string()))
+        .bind(filter.person)
+        .bind(filter.person.map(|id| id.to_string()))
+        .bind(filter.actor)
+        .bind(filter.action.as_deref())
+        .bind(action_prefix)
+        .bind(filter.record_type.as_deref())
+        .bind(filter.record_id.as_deref())
+        .bind(filter.outcome.as_deref())
+        .bind(filter.from.as_deref())
+        .bind(filter.until.as_deref())
         .bind(before_id)
         .bind(limit)
         .fetch_all(self.pool())

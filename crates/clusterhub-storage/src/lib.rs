@@ -6,7 +6,9 @@
 //! Values cross the boundary as the types `Any` supports: `i64`, `f64`, `bool` and `String`;
 //! timestamps are RFC 3339 text in UTC, money is integer cents, lists are JSON text.
 
+mod account_settings;
 mod accounts;
+mod api_tokens;
 mod audit;
 mod changes;
 mod employment;
@@ -16,6 +18,7 @@ mod organisations;
 mod outbox;
 mod privacy;
 mod projects;
+mod retention;
 mod time_text;
 
 use std::path::Path;
@@ -28,7 +31,8 @@ use sqlx::{AnyPool, ConnectOptions, Executor};
 pub use accounts::{
     ConsentRecord, NewOneTimeToken, NewSession, NewUser, SessionRecord, StoredRoles, UserRecord,
 };
-pub use audit::{AuditContext, AuditEntry, AuditRecord};
+pub use api_tokens::{ApiTokenRecord, MAX_LIVE_API_TOKENS, NEVER_EXPIRES, NewApiToken};
+pub use audit::{AuditContext, AuditEntry, AuditFilter, AuditRecord};
 pub use changes::OrganisationIds;
 pub use employment::{EmploymentImportSummary, EmploymentRow};
 pub use error::StorageError;
@@ -39,6 +43,8 @@ pub use organisations::{
 pub use outbox::{OutgoingEmail, QueuedEmail};
 pub use privacy::ERASED_NAME;
 pub use projects::{CordisImportSummary, ParticipantImport, Participation, Project, ProjectImport};
+pub use retention::{API_TOKEN_KEEP_SECONDS, PurgeSummary};
+pub use time_text::text_of_unix;
 
 /// Which database engine a [`Storage`] talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -12,3 +12,11 @@ pub(crate) fn now_text() -> String {
     now.format(&Rfc3339)
         .unwrap_or_else(|_| String::from("1970-01-01T00:00:00Z"))
 }
+
+/// Unix seconds as RFC 3339 text in UTC (`1970-01-01T00:00:00Z` for times out of range).
+pub fn text_of_unix(unix: i64) -> String {
+    OffsetDateTime::from_unix_timestamp(unix)
+        .ok()
+        .and_then(|time| time.format(&Rfc3339).ok())
+        .unwrap_or_else(|| String::from("1970-01-01T00:00:00Z"))
+}

@@ -92,6 +92,12 @@ error_codes! {
         "The error code is not one of the codes this API answers with.";
     SignInRequired => "sign_in_required", UNAUTHORIZED, "Sign-in required",
         "The endpoint needs a signed-in caller: sign in with `POST /api/v1/auth/login` (a session cookie) or send a personal API token as `Authorization: Bearer …`.";
+    InvalidToken => "invalid_token", UNAUTHORIZED, "Invalid API token",
+        "The `Authorization: Bearer …` token is malformed, unknown, revoked or expired; create a new one on the account page (`/account`).";
+    InvalidField => "invalid_field", UNPROCESSABLE_ENTITY, "Invalid field",
+        "A field of the request body has a value the endpoint does not accept; `parameter` names the field and `detail` says what is allowed.";
+    TooManyApiTokens => "too_many_api_tokens", CONFLICT, "Too many API tokens",
+        "The person already holds the most live API tokens allowed (25); revoke one first.";
     SignInFailed => "sign_in_failed", UNAUTHORIZED, "Sign-in failed",
         "The e-mail address, the password or the second-factor code is wrong, or the address is not confirmed yet.";
     CsrfTokenMissing => "csrf_token_missing", FORBIDDEN, "CSRF token missing or wrong",

@@ -115,16 +115,40 @@ async fn organisation_people(
     ))
 }
 
-/// `GET /api/v1/admin/audit` parameters.
+/// `GET /api/v1/admin/audit` parameters: every filter given must hold.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AuditQuery {
     /// Only entries by or about this person.
+    #[param(minimum = 1)]
     pub user: Option<i64>,
+    /// Only entries by this person.
+    #[param(minimum = 1)]
+    pub actor: Option<i64>,
+    /// Only this action (`user.register`) or the actions under it (`user` for `user.*`).
+    #[param(pattern = "^[a-z0-9_.]{1,64}$")]
+    pub action: Option<String>,
+    /// Only entries about records of this type (`user`, `api_token`, `route`, …).
+    #[param(pattern = "^[a-z0-9_.]{1,64}$")]
+    pub record_type: Option<String>,
+    /// Only entries about the record with this id.
+    #[param(max_length = 200)]
+    pub record_id: Option<String>,
+    /// Only entries with this outcome: `ok`, `denied` or `failed`.
+    #[param(pattern = "^(ok|denied|failed)$")]
+    pub outcome: Option<String>,
+    /// Entries on or after this day (UTC).
+    #[param(format = Date)]
+    pub from: Option<String>,
+    /// Entries on or before this day (UTC).
+    #[param(format = Date)]
+    pub to: Option<String>,
     /// Entries older than this id (the `next_before` of the previous page).
+    #[param(minimum = 1)]
     pub before: Option<i64>,
     /// At most this many (1–500, default 100).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
 }
 
@@ -154,9 +178,21 @@ async fn audit_log(
             "Give a limit from 1 to 500.",
         ));
     }
+    let params = crate::pages::AuditParams {
+        user: query.user.map(|id| id.to_string()),
+        actor: query.actor.map(|id| id.to_string()),
+        action: query.action,
+        record_type: query.record_type,
+        record_id: query.record_id,
+        outcome: query.outcome,
+        from: query.from,
+        to: query.to,
+        before: query.before.map(|id| id.to_string()),
+    };
+    let (filter, before) = params.filter()?;
     let entries = state
         .storage()
-        .audit_entries(query.user, query.before, limit)
+        .audit_search(&filter, before, limit)
         .await
         .map_err(ApiError::database_unavailable)?;
     let next_before = (entries.len() as i64 == limit)

@@ -12,6 +12,7 @@ pub(crate) mod organisations_search;
 mod partners;
 mod problems;
 mod taxonomies;
+pub(crate) mod tokens;
 
 use axum::Router;
 use axum::extract::RawQuery;
@@ -41,6 +42,7 @@ pub fn router() -> Router<AppState> {
         .merge(partners::router())
         .merge(problems::router())
         .merge(taxonomies::router())
+        .merge(tokens::router())
 }
 
 /// The operations of every `/api/v1` module, one document each, merged by
@@ -58,6 +60,7 @@ pub(crate) fn documents() -> Vec<utoipa::openapi::OpenApi> {
         organisations_export::Doc::openapi(),
         partners::Doc::openapi(),
         problems::Doc::openapi(),
+        tokens::Doc::openapi(),
     ];
     documents.extend(taxonomies::documents());
     documents

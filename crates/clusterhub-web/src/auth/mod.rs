@@ -2,8 +2,9 @@
 //! protection of every state-changing request, the access rule of every route (`policy.rs`)
 //! enforced in one layer, and the rate limits of sign-in, reset, sign-up and forms.
 //!
-//! Layers, outermost first: [`identify`] reads the session cookie (one indexed lookup when a
-//! cookie is sent, nothing otherwise) and the CSRF cookie, and puts the [`Caller`] in the
+//! Layers, outermost first: [`identify`] reads an API token (`Authorization: Bearer cht_…`, API
+//! paths only) or else the session cookie (one indexed lookup when a cookie is sent, nothing
+//! otherwise) and the CSRF cookie, and puts the [`Caller`] in the
 //! request's extensions; after routing, [`require_csrf`] refuses a state-changing request
 //! without the CSRF token, and [`enforce_access`] looks up the matched route's rule and answers
 //! 401 (API) / a redirect to the sign-in page (pages) or a 404 exactly like a missing record.
@@ -70,7 +71,14 @@ pub(crate) struct Limits {
     pub sign_up_address: Mutex<RateLimiter>,
     /// Other form posts per address: 120 a minute.
     pub forms_address: Mutex<RateLimiter>,
+    /// Audit entries of refusals per action and address: [`AUDIT_REFUSALS_PER_MINUTE`] a minute.
+    pub audit_refusals: Mutex<RateLimiter>,
+    /// Refusals left out of the log per action and address, until the next one is written.
+    pub audit_suppressed: Mutex<std::collections::HashMap<String, u64>>,
 }
+
+/// How many refusals of one kind from one address the audit log takes in a minute.
+pub const AUDIT_REFUSALS_PER_MINUTE: usize = 20;
 
 fn limiter(max: usize, window_seconds: u64) -> Mutex<RateLimiter> {
     Mutex::new(RateLimiter::new(RateLimit {
@@ -92,6 +100,8 @@ impl Security {
                 reset_address: limiter(10, 3600),
                 sign_up_address: limiter(20, 3600),
                 forms_address: limiter(120, 60),
+                audit_refusals: limiter(AUDIT_REFUSALS_PER_MINUTE, 60),
+                audit_suppressed: Mutex::new(std::collections::HashMap::new()),
             },
         }
     }
@@ -192,6 +202,9 @@ pub struct Caller {
     pub session_digest: Option<String>,
     /// The person whose sign-in waits for the second factor.
     pub pending_second_factor: Option<i64>,
+    /// The id of the API token the request was signed with (`Authorization: Bearer cht_…`);
+    /// such a request has no session and is never recently authenticated.
+    pub api_token: Option<i64>,
     /// The CSRF token forms must carry (the cookie's value, or a new one set on the answer).
     pub csrf: String,
     /// The client's address.
@@ -282,10 +295,32 @@ pub async fn identify(
         signed_in: None,
         session_digest: None,
         pending_second_factor: None,
+        api_token: None,
         csrf: csrf.clone(),
         address,
     };
-    if let Some(value) = pages::cookie_value(request.headers(), SESSION_COOKIE)
+    let authorization = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .filter(|_| is_api_path(&request_path))
+        .map(|value| value.to_str().unwrap_or_default().to_owned());
+    if let Some(authorization) = authorization {
+        // An API call with a token acts as the token's owner; a session cookie sent along is
+        // ignored. A token that does not sign anyone in is refused here, whatever the route.
+        match bearer_caller(&state, &authorization).await {
+            Ok(Some((token_id, signed_in))) => {
+                caller.api_token = Some(token_id);
+                caller.signed_in = Some(signed_in);
+            }
+            Ok(None) => {
+                let record = AuditRecord::new("access.bad_token", "route", request_path.clone())
+                    .outcome("denied");
+                audit_refusal(&state, &caller.audit_context(), record).await;
+                return invalid_token();
+            }
+            Err(error) => return ApiError::database_unavailable(error).into_response(),
+        }
+    } else if let Some(value) = pages::cookie_value(request.headers(), SESSION_COOKIE)
         && let Ok(token) = Token::parse(TokenKind::Session, &value)
     {
         match load_session(&state, &token.digest()).await {
@@ -344,7 +379,17 @@ async fn load_session(
             )
             .await?;
     }
-    let roles = storage.roles_of(user.id).await?;
+    let signed_in = signed_in_person(state, user, session.authenticated_unix).await?;
+    Ok(Some((signed_in, session.second_factor_pending)))
+}
+
+/// The person with their roles, as handlers see them.
+async fn signed_in_person(
+    state: &AppState,
+    user: clusterhub_storage::UserRecord,
+    authenticated_at: i64,
+) -> Result<SignedIn, clusterhub_storage::StorageError> {
+    let roles = state.storage().roles_of(user.id).await?;
     let principal = Principal {
         user_id: user.id,
         platform_roles: roles
@@ -357,16 +402,89 @@ async fn load_session(
             .iter()
             .filter_map(|(id, role)| OrganisationRole::parse(role).map(|role| (*id, role)))
             .collect(),
-        authenticated_at: session.authenticated_unix,
+        authenticated_at,
     };
-    Ok(Some((
-        SignedIn {
-            principal,
-            display_name: user.display_name,
-            email: user.email,
-        },
-        session.second_factor_pending,
-    )))
+    Ok(SignedIn {
+        principal,
+        display_name: user.display_name,
+        email: user.email,
+    })
+}
+
+/// The token id and owner of an `Authorization: Bearer cht_…` value, or `None` when it names
+/// no live token of a live account (another scheme, a malformed, unknown, revoked or expired
+/// token). A token never counts as a recent sign-in.
+async fn bearer_caller(
+    state: &AppState,
+    authorization: &str,
+) -> Result<Option<(i64, SignedIn)>, clusterhub_storage::StorageError> {
+    let Some(text) = authorization
+        .strip_prefix("Bearer ")
+        .or_else(|| authorization.strip_prefix("bearer "))
+    else {
+        return Ok(None);
+    };
+    let Ok(token) = Token::parse(TokenKind::Api, text.trim()) else {
+        return Ok(None);
+    };
+    let storage = state.storage();
+    let Some((token_id, user_id)) = storage.use_api_token(&token.digest(), now_unix()).await?
+    else {
+        return Ok(None);
+    };
+    let Some(user) = storage
+        .user_by_id(user_id)
+        .await?
+        .filter(|user| !user.erased)
+    else {
+        return Ok(None);
+    };
+    Ok(Some((token_id, signed_in_person(state, user, 0).await?)))
+}
+
+/// The 401 answer to a token that signs nobody in (RFC 6750's `invalid_token`).
+fn invalid_token() -> Response {
+    let mut response = ApiError::new(
+        ErrorCode::InvalidToken,
+        "The API token is malformed, unknown, revoked or expired. Send `Authorization: Bearer cht_…` with a live token from /account.",
+    )
+    .into_response();
+    response.headers_mut().insert(
+        header::WWW_AUTHENTICATE,
+        HeaderValue::from_static("Bearer error=\"invalid_token\""),
+    );
+    response
+}
+
+/// Appends the audit entry of a refusal (a failed sign-in, a denied access, a bad token), at
+/// most [`AUDIT_REFUSALS_PER_MINUTE`] per action and address a minute: a flood cannot grow the
+/// log without bound. The next entry written for the same action and address says how many
+/// were left out (`after.suppressed_before`).
+pub(crate) async fn audit_refusal(state: &AppState, context: &AuditContext, record: AuditRecord) {
+    let limits = &state.security().limits;
+    let key = format!("{}|{}", record.action, context.address);
+    let mut record = record;
+    {
+        let mut suppressed = limits
+            .audit_suppressed
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if check_limit(&limits.audit_refusals, &key).is_err() {
+            *suppressed.entry(key).or_insert(0) += 1;
+            return;
+        }
+        if let Some(count) = suppressed.remove(&key) {
+            let mut after = match record.after.take() {
+                Some(serde_json::Value::Object(map)) => map,
+                _ => serde_json::Map::new(),
+            };
+            after.insert(String::from("suppressed_before"), count.into());
+            record.after = Some(serde_json::Value::Object(after));
+        }
+    }
+    if let Err(error) = state.storage().append_audit(context, &record).await {
+        tracing::warn!(%error, action = %record.action, "could not record a refusal");
+    }
 }
 
 fn is_state_changing(method: &Method) -> bool {
@@ -407,7 +525,11 @@ pub async fn require_csrf(
     };
     let cookie_sent =
         pages::cookie_value(request.headers(), CSRF_COOKIE).as_deref() == Some(expected.as_str());
-    if is_api_path(&path) && !has_session {
+    let with_token = request
+        .extensions()
+        .get::<Caller>()
+        .is_some_and(|caller| caller.api_token.is_some());
+    if is_api_path(&path) && (!has_session || with_token) {
         return next.run(request).await;
     }
     let header_token = request
@@ -518,21 +640,35 @@ pub async fn enforce_access(
     match rule.decide(principal, organisation, now_unix()) {
         Decision::Allow => next.run(request).await,
         Decision::SignIn => {
+            // Signed in, but the rule wants a recent password check.
+            let stale = principal.is_some();
             if is_api_path(&path) {
-                ApiError::new(
-                    ErrorCode::SignInRequired,
-                    "Sign in first, or send an API token.",
-                )
-                .into_response()
+                let detail = match caller.as_ref() {
+                    Some(caller) if caller.api_token.is_some() => {
+                        "An API token cannot do this: sign in with your password (POST /api/v1/auth/login) within the last 10 minutes."
+                    }
+                    _ if stale => {
+                        "This needs a recent sign-in: sign in again (POST /api/v1/auth/login); it counts for 10 minutes."
+                    }
+                    _ => "Sign in first, or send an API token.",
+                };
+                ApiError::new(ErrorCode::SignInRequired, detail).into_response()
             } else {
-                let target = request
-                    .uri()
-                    .path_and_query()
-                    .map(|value| value.as_str().to_owned())
-                    .unwrap_or_else(|| String::from("/"));
+                // A page comes back after the password check; a form that was sent goes back
+                // to the account page, where it can be sent again.
+                let target = if request.method() == Method::GET {
+                    request
+                        .uri()
+                        .path_and_query()
+                        .map(|value| value.as_str().to_owned())
+                        .unwrap_or_else(|| String::from("/"))
+                } else {
+                    String::from("/account")
+                };
                 let encoded: String =
                     url::form_urlencoded::byte_serialize(target.as_bytes()).collect();
-                Redirect::to(&format!("/login?next={encoded}")).into_response()
+                let page = if stale { "/account/confirm" } else { "/login" };
+                Redirect::to(&format!("{page}?next={encoded}")).into_response()
             }
         }
         Decision::Hide => {
@@ -543,13 +679,7 @@ pub async fn enforce_access(
                     format!("{} {}", request.method(), request.uri().path()),
                 )
                 .outcome("denied");
-                if let Err(error) = state
-                    .storage()
-                    .append_audit(&caller.audit_context(), &record)
-                    .await
-                {
-                    tracing::warn!(%error, "could not record a denied access");
-                }
+                audit_refusal(&state, &caller.audit_context(), record).await;
             }
             hidden(request.uri().path(), request.headers())
         }

@@ -46,8 +46,27 @@ pub(crate) const RULES: &[(&str, &str, Access)] = &[
         Access::RecentlyAuthenticated,
     ),
     ("POST", "/account/erase", Access::RecentlyAuthenticated),
+    // Confirming the password again before a sensitive action.
+    ("GET", "/account/confirm", Access::SignedIn),
+    ("POST", "/account/confirm", Access::SignedIn),
+    // Personal API tokens: creating one needs a recent password check, revoking does not.
+    ("GET", "/account/tokens/new", Access::RecentlyAuthenticated),
+    ("POST", "/account/tokens", Access::RecentlyAuthenticated),
+    ("POST", "/account/tokens/{id}/revoke", Access::SignedIn),
+    // Password, e-mail address and consents.
+    ("GET", "/account/password", Access::RecentlyAuthenticated),
+    ("POST", "/account/password", Access::RecentlyAuthenticated),
+    ("GET", "/account/email", Access::RecentlyAuthenticated),
+    ("POST", "/account/email", Access::RecentlyAuthenticated),
+    // The link sent to a new address: it proves the mailbox, whoever opens it.
+    ("GET", "/account/email/confirm", Access::Public),
+    ("POST", "/account/email/confirm", Access::Public),
+    ("POST", "/account/consents", Access::SignedIn),
     // Platform administration.
     ("GET", "/api/v1/admin/audit", PLATFORM_ADMIN),
+    ("GET", "/admin/audit", PLATFORM_ADMIN),
+    ("GET", "/admin/audit/export.csv", PLATFORM_ADMIN),
+    ("GET", "/admin/audit/export.json", PLATFORM_ADMIN),
     // The JSON API.
     ("GET", "/api/v1", Access::Public),
     ("GET", "/api/v1/health", Access::Public),
@@ -65,6 +84,9 @@ pub(crate) const RULES: &[(&str, &str, Access)] = &[
     ("POST", "/api/v1/auth/logout", Access::Public),
     ("GET", "/api/v1/me", Access::SignedIn),
     ("GET", "/api/v1/me/export", Access::SignedIn),
+    ("GET", "/api/v1/me/tokens", Access::SignedIn),
+    ("POST", "/api/v1/me/tokens", Access::RecentlyAuthenticated),
+    ("DELETE", "/api/v1/me/tokens/{id}", Access::SignedIn),
     (
         "GET",
         "/api/v1/organisations/{id}/people",

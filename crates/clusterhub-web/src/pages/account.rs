@@ -72,14 +72,14 @@ pub(crate) fn message_page(
     html_response(&language, status, shell.render(title, main))
 }
 
-fn csrf_input(caller: &Caller) -> Markup {
+pub(crate) fn csrf_input(caller: &Caller) -> Markup {
     html! { input type="hidden" name=(CSRF_FIELD) value=(caller.csrf); }
 }
 
 /// A form page: a title, an optional error, the form's fields.
 // Every argument is a distinct part of the page; a struct would only rename them.
 #[allow(clippy::too_many_arguments)]
-fn form_page(
+pub(crate) fn form_page(
     language: &RequestLanguage,
     status: StatusCode,
     path: &str,
@@ -105,7 +105,7 @@ fn form_page(
     html_response(language, status, shell.render(title, main))
 }
 
-fn field(id: &str, label: &str, input: Markup, hint: Option<&str>) -> Markup {
+pub(crate) fn field(id: &str, label: &str, input: Markup, hint: Option<&str>) -> Markup {
     html! {
         div.form-field {
             label for=(id) { (label) }
@@ -116,7 +116,7 @@ fn field(id: &str, label: &str, input: Markup, hint: Option<&str>) -> Markup {
 }
 
 /// Where to go after signing in: a local path only, never another site.
-fn safe_next(next: Option<&str>) -> String {
+pub(crate) fn safe_next(next: Option<&str>) -> String {
     match next {
         Some(path) if super::layout::is_local_path(path) => path.to_owned(),
         _ => String::from("/account"),
@@ -580,9 +580,7 @@ pub(crate) async fn sign_in(
                 .unwrap_or_else(|| String::from("unknown")),
         )
         .outcome("failed");
-        if let Err(error) = storage.append_audit(&caller.audit_context(), &record).await {
-            tracing::warn!(%error, "could not record a failed sign-in");
-        }
+        crate::auth::audit_refusal(state, &caller.audit_context(), record).await;
         return SignInOutcome::Failed;
     };
     if !user.email_verified {
@@ -727,9 +725,7 @@ async fn second_factor(
             let record =
                 AuditRecord::new("session.second_factor_failed", "user", user_id.to_string())
                     .outcome("failed");
-            if let Err(error) = storage.append_audit(&context, &record).await {
-                tracing::warn!(%error, "could not record a failed second factor");
-            }
+            crate::auth::audit_refusal(&state, &context, record).await;
             render_second_factor(
                 &caller,
                 &language,
@@ -1052,6 +1048,11 @@ async fn account_page(
         Ok(None) => return Redirect::to("/login").into_response(),
         Err(error) => return crate::ApiError::database_unavailable(error).into_response(),
     };
+    let sections =
+        match super::account_settings::account_sections(&state, &caller, &user, locale).await {
+            Ok(sections) => sections,
+            Err(error) => return crate::ApiError::database_unavailable(error).into_response(),
+        };
     let shell = PageShell::new(locale, "/account");
     let title = locale.text("auth.account.title");
     let main = html! {
@@ -1072,6 +1073,7 @@ async fn account_page(
                 (csrf_input(&caller))
                 button.button.button-secondary type="submit" { (locale.text("auth.logout")) }
             }
+            (sections)
             section.account-privacy aria-labelledby="privacy-title" {
                 h2 #privacy-title { (locale.text("auth.privacy.title")) }
                 p { (locale.text("auth.privacy.export_text")) }

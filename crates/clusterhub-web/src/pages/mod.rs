@@ -2,6 +2,8 @@
 //! page, the directory with its map, the selected list, and the pages for errors.
 
 pub(crate) mod account;
+mod account_settings;
+mod audit;
 mod chart;
 pub(crate) mod directory;
 mod home;
@@ -23,6 +25,7 @@ use maud::{Markup, html};
 use crate::AppState;
 use crate::i18n::{LANGUAGE_COOKIE, Locale};
 pub(crate) use account::message_page;
+pub(crate) use audit::AuditParams;
 pub use layout::PageShell;
 
 /// Every page route.
@@ -30,6 +33,8 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(home::router())
         .merge(account::router())
+        .merge(account_settings::router())
+        .merge(audit::router())
         .merge(directory::router())
         .merge(observatory::router())
         .merge(profile::router())

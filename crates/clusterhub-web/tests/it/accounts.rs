@@ -10,16 +10,16 @@ use clusterhub_storage::{AuditContext, NewOneTimeToken, OutgoingEmail};
 
 use crate::support::{TestApp, TestResponse};
 
-const PASSWORD: &str = "violet harbour lantern 42";
+pub(crate) const PASSWORD: &str = "violet harbour lantern 42";
 
 /// A browser: keeps cookies and sends the CSRF token with its forms.
-struct Browser<'a> {
-    app: &'a TestApp,
-    cookies: BTreeMap<String, String>,
+pub(crate) struct Browser<'a> {
+    pub(crate) app: &'a TestApp,
+    pub(crate) cookies: BTreeMap<String, String>,
 }
 
 impl<'a> Browser<'a> {
-    fn new(app: &'a TestApp) -> Browser<'a> {
+    pub(crate) fn new(app: &'a TestApp) -> Browser<'a> {
         Browser {
             app,
             cookies: BTreeMap::new(),
@@ -47,7 +47,7 @@ impl<'a> Browser<'a> {
         }
     }
 
-    async fn request(
+    pub(crate) async fn request(
         &mut self,
         method: Method,
         uri: &str,
@@ -73,12 +73,12 @@ impl<'a> Browser<'a> {
         response
     }
 
-    async fn get(&mut self, uri: &str) -> TestResponse {
+    pub(crate) async fn get(&mut self, uri: &str) -> TestResponse {
         self.request(Method::GET, uri, None, &[]).await
     }
 
     /// Posts a form with the CSRF token, as the site's own pages do.
-    async fn post_form(&mut self, uri: &str, fields: &[(&str, &str)]) -> TestResponse {
+    pub(crate) async fn post_form(&mut self, uri: &str, fields: &[(&str, &str)]) -> TestResponse {
         if !self.cookies.contains_key("clusterhub_csrf") {
             self.get("/login").await;
         }
@@ -89,7 +89,7 @@ impl<'a> Browser<'a> {
     }
 
     /// Posts a form exactly as given (no CSRF token added).
-    async fn post_raw(&mut self, uri: &str, fields: &[(&str, &str)]) -> TestResponse {
+    pub(crate) async fn post_raw(&mut self, uri: &str, fields: &[(&str, &str)]) -> TestResponse {
         let body = url::form_urlencoded::Serializer::new(String::new())
             .extend_pairs(fields)
             .finish();
@@ -104,7 +104,7 @@ impl<'a> Browser<'a> {
 }
 
 /// The link of the newest queued message to `recipient` that contains `path`.
-async fn link_in_mail(app: &TestApp, recipient: &str, path: &str) -> String {
+pub(crate) async fn link_in_mail(app: &TestApp, recipient: &str, path: &str) -> String {
     let mails = app
         .storage
         .due_emails(i64::MAX / 4, 1_000)
@@ -123,12 +123,12 @@ async fn link_in_mail(app: &TestApp, recipient: &str, path: &str) -> String {
     link
 }
 
-fn token_of(link: &str) -> String {
+pub(crate) fn token_of(link: &str) -> String {
     link.split("token=").nth(1).expect("a token").to_owned()
 }
 
 /// Signs up and confirms the address; returns the browser, not signed in.
-async fn registered<'a>(app: &'a TestApp, email: &str, name: &str) -> Browser<'a> {
+pub(crate) async fn registered<'a>(app: &'a TestApp, email: &str, name: &str) -> Browser<'a> {
     let mut browser = Browser::new(app);
     let answer = browser
         .post_form(
@@ -151,7 +151,11 @@ async fn registered<'a>(app: &'a TestApp, email: &str, name: &str) -> Browser<'a
     browser
 }
 
-async fn sign_in(browser: &mut Browser<'_>, email: &str, password: &str) -> TestResponse {
+pub(crate) async fn sign_in(
+    browser: &mut Browser<'_>,
+    email: &str,
+    password: &str,
+) -> TestResponse {
     browser
         .post_form("/login", &[("email", email), ("password", password)])
         .await

@@ -1,6 +1,7 @@
 //! The web crate's integration tests, in one binary: requests go through the whole router
 //! in-process (`tower::ServiceExt::oneshot`) against a real SQLite database in a temp dir.
 
+mod account_security;
 mod accounts;
 mod directory_page;
 mod errors;

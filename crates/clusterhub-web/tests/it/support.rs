@@ -82,6 +82,11 @@ impl TestApp {
         app
     }
 
+    /// The SQLite database file (its write-ahead log is beside it, `-wal`).
+    pub fn database_path(&self) -> std::path::PathBuf {
+        self._directory.path().join("clusterhub.db")
+    }
+
     /// The router, for tests that enumerate its routes.
     pub fn router(&self) -> &Router {
         &self.router
