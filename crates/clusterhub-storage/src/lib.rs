@@ -14,6 +14,7 @@ mod changes;
 mod employment;
 mod error;
 mod from_domain;
+mod organisation_admin;
 mod organisations;
 mod outbox;
 mod privacy;
@@ -36,6 +37,10 @@ pub use audit::{AuditContext, AuditEntry, AuditFilter, AuditRecord};
 pub use changes::OrganisationIds;
 pub use employment::{EmploymentImportSummary, EmploymentRow};
 pub use error::StorageError;
+pub use organisation_admin::{
+    ClaimRecord, ClaimRequest, InvitationAcceptance, MembershipChange, NewInvitation,
+    PendingInvitation,
+};
 pub use organisations::{
     CountGrouping, CountRow, ImportSummary, ImportTransaction, OrganisationImport, PlainInsert,
     PreparedOrganisation, StoredOrganisation, UnknownCluster,

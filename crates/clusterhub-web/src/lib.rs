@@ -31,6 +31,7 @@ mod middleware;
 pub mod observatory;
 mod pages;
 mod partners;
+mod profile_form;
 mod query;
 pub mod search_params;
 mod state;

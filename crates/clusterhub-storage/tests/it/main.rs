@@ -7,5 +7,6 @@ mod bulk_import;
 mod changes;
 mod employment;
 mod harness;
+mod organisation_admin;
 mod organisations;
 mod projects;

@@ -6,6 +6,7 @@ mod health;
 mod map;
 pub(crate) mod observatory;
 pub(crate) mod openapi;
+mod organisation_edit;
 pub(crate) mod organisations;
 pub(crate) mod organisations_export;
 pub(crate) mod organisations_search;
@@ -37,6 +38,7 @@ pub fn router() -> Router<AppState> {
         .merge(openapi::router())
         .merge(observatory::router())
         .merge(organisations::router())
+        .merge(organisation_edit::router())
         .merge(organisations_search::router())
         .merge(organisations_export::router())
         .merge(partners::router())
@@ -56,6 +58,7 @@ pub(crate) fn documents() -> Vec<utoipa::openapi::OpenApi> {
         observatory::Doc::openapi(),
         openapi::Doc::openapi(),
         organisations::Doc::openapi(),
+        organisation_edit::Doc::openapi(),
         organisations_search::Doc::openapi(),
         organisations_export::Doc::openapi(),
         partners::Doc::openapi(),

@@ -11,6 +11,12 @@ use clusterhub_accounts::{Access, OrganisationRole, PlatformRole};
 /// Platform admins only.
 pub(crate) const PLATFORM_ADMIN: Access = Access::Platform(&[PlatformRole::PlatformAdmin]);
 
+/// Admins of the organisation the path names (and platform admins).
+const ORGANISATION_ADMIN: Access = Access::Organisation(OrganisationRole::Admin);
+
+/// Cluster managers of the cluster organisation the path names (and platform admins).
+const CLUSTER_MANAGER: Access = Access::Organisation(OrganisationRole::ClusterManager);
+
 /// (method, path pattern, rule).
 pub(crate) const RULES: &[(&str, &str, Access)] = &[
     // Pages anyone may see.
@@ -92,6 +98,41 @@ pub(crate) const RULES: &[(&str, &str, Access)] = &[
         "/api/v1/organisations/{id}/people",
         Access::Organisation(OrganisationRole::Admin),
     ),
+    (
+        "PUT",
+        "/api/v1/organisations/{id}",
+        Access::Organisation(OrganisationRole::Admin),
+    ),
+    // Organisation administration: the profile, its people and invitations, a cluster's
+    // member list (pages/organisation_admin).
+    ("GET", "/organisations/{id}/edit", ORGANISATION_ADMIN),
+    ("POST", "/organisations/{id}/edit", ORGANISATION_ADMIN),
+    ("GET", "/organisations/{id}/people", ORGANISATION_ADMIN),
+    (
+        "POST",
+        "/organisations/{id}/people/remove",
+        ORGANISATION_ADMIN,
+    ),
+    (
+        "POST",
+        "/organisations/{id}/invitations",
+        ORGANISATION_ADMIN,
+    ),
+    // The invited person opens the link before signing in; accepting needs the account.
+    ("GET", "/invitations/accept", Access::Public),
+    ("POST", "/invitations/accept", Access::SignedIn),
+    ("GET", "/organisations/{id}/members", CLUSTER_MANAGER),
+    ("POST", "/organisations/{id}/members", CLUSTER_MANAGER),
+    (
+        "POST",
+        "/organisations/{id}/members/remove",
+        CLUSTER_MANAGER,
+    ),
+    // Claiming an imported profile, and the platform admins' decision (pages/claims.rs).
+    ("GET", "/organisations/{id}/claim", Access::SignedIn),
+    ("POST", "/organisations/{id}/claim", Access::SignedIn),
+    ("GET", "/admin/claims", PLATFORM_ADMIN),
+    ("POST", "/admin/claims/{id}", PLATFORM_ADMIN),
 ];
 
 /// Read-only families of public data, by path prefix (GET and HEAD only).

@@ -5,11 +5,13 @@ pub(crate) mod account;
 mod account_settings;
 mod audit;
 mod chart;
+mod claims;
 pub(crate) mod directory;
 mod home;
 mod layout;
 pub(crate) mod map;
 pub(crate) mod observatory;
+pub(crate) mod organisation_admin;
 mod profile;
 mod selected;
 
@@ -35,7 +37,9 @@ pub fn router() -> Router<AppState> {
         .merge(account::router())
         .merge(account_settings::router())
         .merge(audit::router())
+        .merge(claims::router())
         .merge(directory::router())
+        .merge(organisation_admin::router())
         .merge(observatory::router())
         .merge(profile::router())
         .merge(selected::router())

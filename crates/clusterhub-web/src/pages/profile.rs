@@ -33,6 +33,7 @@ async fn profile_page(
     State(state): State<AppState>,
     Path(id): Path<String>,
     OriginalUri(uri): OriginalUri,
+    caller: crate::auth::Caller,
     language: RequestLanguage,
 ) -> Response {
     let Some(numeric_id) = parse_id(&id) else {
@@ -55,7 +56,15 @@ async fn profile_page(
         super::observatory::profile_panel::panel(&state, locale, &profile).await;
     let main = render_profile(locale, &profile, regional_strength);
     let partners = partners_panel::panel(&state, locale, numeric_id).await;
-    let main = html! { (main) (partners) };
+    let actions = super::organisation_admin::profile_actions(
+        &state,
+        &caller,
+        locale,
+        numeric_id,
+        profile.kind.id == "cluster",
+    )
+    .await;
+    let main = html! { (actions) (main) (partners) };
     html_response(&language, StatusCode::OK, shell.render(&profile.name, main))
 }
 

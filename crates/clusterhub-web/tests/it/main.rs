@@ -11,6 +11,7 @@ mod health;
 mod map;
 mod observatory;
 mod openapi;
+mod organisation_admin;
 mod organisations;
 mod pages;
 mod partners;
