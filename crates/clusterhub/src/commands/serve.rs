@@ -22,6 +22,7 @@ use crate::pipeline;
 
 pub async fn run(database: &DatabaseConfig, args: ServeArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
+    let shutdown = ShutdownSignal::install()?;
     let partner_weights = crate::config::partner_weights(args.partner_weights.as_deref())?;
     let storage = database.open().await?;
     let reference = Reference::get();
@@ -89,7 +90,7 @@ pub async fn run(database: &DatabaseConfig, args: ServeArgs) -> anyhow::Result<E
         listener,
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
+    .with_graceful_shutdown(shutdown.received())
     .await
     .context("serving HTTP")?;
     follower.stop().await;
@@ -102,30 +103,42 @@ pub async fn run(database: &DatabaseConfig, args: ServeArgs) -> anyhow::Result<E
 /// How often the follower looks for changes: one single-row read each time when nothing changed.
 const FOLLOW_INTERVAL: Duration = Duration::from_millis(200);
 
-/// Resolves on Ctrl-C (SIGINT) or SIGTERM.
-async fn shutdown_signal() {
-    let interrupt = async {
-        if let Err(error) = tokio::signal::ctrl_c().await {
-            tracing::error!(%error, "cannot listen for Ctrl-C");
-            std::future::pending::<()>().await;
-        }
-    };
+/// Ctrl-C (SIGINT) and SIGTERM, caught from the moment [`ShutdownSignal::install`] runs: a
+/// signal that arrives while the server is still starting (loading demo data, computing the
+/// observatory) is kept and ends the server as soon as it serves, instead of killing the process
+/// with the default action.
+struct ShutdownSignal {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(error) => {
-                tracing::error!(%error, "cannot listen for SIGTERM");
-                std::future::pending::<()>().await;
-            }
+    interrupt: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+}
+
+impl ShutdownSignal {
+    fn install() -> anyhow::Result<ShutdownSignal> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(ShutdownSignal {
+                interrupt: signal(SignalKind::interrupt()).context("listening for Ctrl-C")?,
+                terminate: signal(SignalKind::terminate()).context("listening for SIGTERM")?,
+            })
         }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = interrupt => {},
-        () = terminate => {},
+        #[cfg(not(unix))]
+        Ok(ShutdownSignal {})
+    }
+
+    /// Resolves on the first of the signals.
+    async fn received(mut self) {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = self.interrupt.recv() => {},
+            _ = self.terminate.recv() => {},
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = &mut self;
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }
