@@ -73,6 +73,7 @@ pub async fn run(database: &DatabaseConfig, args: ServeArgs) -> anyhow::Result<E
             poll_interval: Duration::from_secs(1),
         },
     )?;
+    let retention = tokio::spawn(retention_loop(storage.clone()));
     // Computed now rather than on the first visit; again whenever an import changes the rows.
     state
         .observatory()
@@ -95,6 +96,7 @@ pub async fn run(database: &DatabaseConfig, args: ServeArgs) -> anyhow::Result<E
     .context("serving HTTP")?;
     follower.stop().await;
     mailer.stop().await;
+    retention.abort();
     tracing::info!("shutting down: closing the database");
     storage.close().await;
     Ok(ExitCode::SUCCESS)
@@ -102,6 +104,34 @@ pub async fn run(database: &DatabaseConfig, args: ServeArgs) -> anyhow::Result<E
 
 /// How often the follower looks for changes: one single-row read each time when nothing changed.
 const FOLLOW_INTERVAL: Duration = Duration::from_millis(200);
+
+/// How often expired sessions, one-time links and old API tokens are deleted.
+const RETENTION_INTERVAL: Duration = Duration::from_secs(10 * 60);
+
+/// Deletes what has expired (`Storage::purge_expired`) at start and every
+/// [`RETENTION_INTERVAL`]; a failure is logged and tried again next time. Reads ignore expired
+/// rows anyway, so nothing depends on this task's timing; with several nodes each runs it and
+/// the deletes are idempotent.
+async fn retention_loop(storage: clusterhub_storage::Storage) {
+    let mut interval = tokio::time::interval(RETENTION_INTERVAL);
+    loop {
+        interval.tick().await;
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |elapsed| {
+                i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX)
+            });
+        match storage.purge_expired(now).await {
+            Ok(summary) => tracing::debug!(
+                sessions = summary.sessions,
+                one_time_tokens = summary.one_time_tokens,
+                api_tokens = summary.api_tokens,
+                "expired account data deleted"
+            ),
+            Err(error) => tracing::warn!(%error, "could not delete expired account data"),
+        }
+    }
+}
 
 /// Ctrl-C (SIGINT) and SIGTERM, caught from the moment [`ShutdownSignal::install`] runs: a
 /// signal that arrives while the server is still starting (loading demo data, computing the
