@@ -1,5 +1,5 @@
-//! Candidate retrieval for partner suggestions: the profiles most worth scoring for a seeker,
-//! found by an OR of its keywords, sectors and technologies (unlike the directory search, where
+//! Candidate retrieval for partner suggestions and value-chain stages: the profiles most worth
+//! scoring for a seeker, found by an OR of its keywords, sectors, NACE codes and technologies (unlike the directory search, where
 //! every keyword must match), and how many profiles each term occurs in.
 //!
 //! A profile's relevance is the BM25 score of the keywords it has in its texts (descriptions,
@@ -27,6 +27,9 @@ pub const SECTOR_BOOST: f32 = 2.0;
 /// What a profile's technology counts for in the candidate score.
 pub const TECHNOLOGY_BOOST: f32 = 1.0;
 
+/// What a profile's NACE activity (the code asked, or one within it) counts for.
+pub const NACE_BOOST: f32 = 2.0;
+
 /// The most candidates one retrieval may return.
 pub const MAX_CANDIDATES: usize = 10_000;
 
@@ -39,6 +42,9 @@ pub struct CandidateQuery {
     pub sectors: Vec<String>,
     /// Technology field ids whose profiles count [`TECHNOLOGY_BOOST`] each.
     pub technologies: Vec<String>,
+    /// NACE Rev. 2 codes of any level whose profiles (with the code or one within it) count
+    /// [`NACE_BOOST`] each.
+    pub nace: Vec<String>,
     /// An organisation never to return (the seeker itself).
     pub exclude: Option<i64>,
     /// How many candidates to return, at most [`MAX_CANDIDATES`].
@@ -93,6 +99,7 @@ impl SearchIndex {
                 &query.technologies,
                 TECHNOLOGY_BOOST,
             ),
+            (FacetGroup::Nace, &query.nace, NACE_BOOST),
         ] {
             for value in values {
                 let term = Term::from_field_text(fields.filter, &tagged(group, value));
@@ -171,6 +178,7 @@ mod tests {
         let mut hydrogen = OrganisationDocument::new(1, 1, "H2 Tanks", "sme", "DE");
         hydrogen.offers = vec![String::from("Hydrogen storage tanks")];
         hydrogen.sectors = vec![String::from("4")];
+        hydrogen.nace = vec![String::from("28.29")];
         let mut logistics = OrganisationDocument::new(2, 1, "Fast Freight", "sme", "FR");
         logistics.offers = vec![String::from("Road freight")];
         logistics.sectors = vec![String::from("45")];
@@ -221,6 +229,12 @@ mod tests {
             [2, 3],
             "equal scores in id order"
         );
+        let only_nace = CandidateQuery {
+            nace: vec![String::from("28")],
+            limit: 10,
+            ..CandidateQuery::default()
+        };
+        assert_eq!(ids(&index, &only_nace), [1], "a division finds its classes");
     }
 
     #[test]

@@ -35,6 +35,7 @@ mod profile_form;
 mod query;
 pub mod search_params;
 mod state;
+mod value_chains;
 pub mod upload;
 
 use std::time::Duration;

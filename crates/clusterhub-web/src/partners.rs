@@ -183,6 +183,7 @@ pub fn candidate_query(
         text: text.join("\n"),
         sectors: related.iter().map(u8::to_string).collect(),
         technologies: profile.technologies.clone(),
+        nace: Vec::new(),
         exclude: seeker.id,
         limit,
     }

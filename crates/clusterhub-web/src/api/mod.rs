@@ -14,6 +14,7 @@ mod partners;
 mod problems;
 mod taxonomies;
 pub(crate) mod tokens;
+mod value_chains;
 
 use axum::Router;
 use axum::extract::RawQuery;
@@ -44,6 +45,7 @@ pub fn router() -> Router<AppState> {
         .merge(partners::router())
         .merge(problems::router())
         .merge(taxonomies::router())
+        .merge(value_chains::router())
         .merge(tokens::router())
 }
 
@@ -63,6 +65,7 @@ pub(crate) fn documents() -> Vec<utoipa::openapi::OpenApi> {
         organisations_export::Doc::openapi(),
         partners::Doc::openapi(),
         problems::Doc::openapi(),
+        value_chains::Doc::openapi(),
         tokens::Doc::openapi(),
     ];
     documents.extend(taxonomies::documents());

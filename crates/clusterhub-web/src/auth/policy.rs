@@ -25,6 +25,8 @@ pub(crate) const RULES: &[(&str, &str, Access)] = &[
     ("GET", "/organisations/{id}", Access::Public),
     ("GET", "/selected", Access::Public),
     ("GET", "/observatory", Access::Public),
+    // Matchmaking for signed-in people: value-chain consortia.
+    ("POST", "/api/v1/value-chains/consortia", Access::SignedIn),
     // Accounts: signing up, in and out, confirming an address, resetting a password.
     ("GET", "/signup", Access::Public),
     ("POST", "/signup", Access::Public),

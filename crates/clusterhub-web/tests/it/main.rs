@@ -20,3 +20,4 @@ mod search;
 mod security;
 mod support;
 mod taxonomies;
+mod value_chains;
