@@ -26,6 +26,7 @@ pub(crate) const RULES: &[(&str, &str, Access)] = &[
     ("GET", "/selected", Access::Public),
     ("GET", "/observatory", Access::Public),
     // Matchmaking for signed-in people: value-chain consortia.
+    ("GET", "/value-chains", Access::SignedIn),
     ("POST", "/api/v1/value-chains/consortia", Access::SignedIn),
     // Accounts: signing up, in and out, confirming an address, resetting a password.
     ("GET", "/signup", Access::Public),

@@ -14,6 +14,7 @@ pub(crate) mod observatory;
 pub(crate) mod organisation_admin;
 mod profile;
 mod selected;
+mod value_chains;
 
 use std::convert::Infallible;
 
@@ -43,6 +44,7 @@ pub fn router() -> Router<AppState> {
         .merge(observatory::router())
         .merge(profile::router())
         .merge(selected::router())
+        .merge(value_chains::router())
 }
 
 /// The language a page is shown in, and whether the visitor chose it in this request (then the

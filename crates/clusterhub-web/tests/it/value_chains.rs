@@ -161,6 +161,15 @@ fn company(
     row.nace = vec![nace.to_owned()];
     row.sme_status = String::from(if sme { "small" } else { "not_sme" });
     row.offers = vec![offer.to_owned()];
+    let (lat, lon) = match country {
+        "DE" => (48.8, 9.2),
+        "PL" => (50.1, 19.9),
+        "FR" => (48.9, 2.3),
+        "PT" => (41.1, -8.6),
+        _ => (48.2, 16.4),
+    };
+    row.lat = Some(lat);
+    row.lon = Some(lon);
     row
 }
 
@@ -343,4 +352,94 @@ async fn gaps_and_bad_input_are_answered() {
             .as_str()
             .is_some_and(|detail| detail.contains("colour"))
     );
+}
+
+fn page_query(extra: &str) -> String {
+    let base = "s0_name=Chemicals&s0_nace=20.1&s0_kw=cathode&s1_name=Cells&s1_nace=27.2&s1_kw=battery+cells\
+        &s2_name=Vehicles&s2_nace=29.1&s2_kw=&min_members=3&min_countries=3&min_cohesion=1&min_smes=2";
+    format!("/value-chains?{base}{extra}")
+}
+
+#[tokio::test]
+async fn the_page_builds_a_chain_shows_gaps_and_picks_a_consortium() {
+    let app = TestApp::with_organisations(&battery_directory()).await;
+    let anonymous = app.get(&page_query("")).await;
+    assert_eq!(anonymous.status, StatusCode::SEE_OTHER);
+    assert!(
+        anonymous
+            .header("location")
+            .is_some_and(|to| to.starts_with("/login?next="))
+    );
+
+    let session = signed_in(&app, "paula@example.eu", &[]).await;
+    let get = |uri: String| {
+        let (app, session) = (&app, &session);
+        async move { send_as(app, Some(session), Method::GET, &uri, None, false).await }
+    };
+    let page = get(page_query("")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text());
+    let html = page.text();
+    assert!(
+        html.contains("Consortium 1") && html.contains("Consortium 3"),
+        "{html}"
+    );
+    assert!(!html.contains("Consortium 4"));
+    assert!(html.contains("id=\"gap-table\""));
+    // No country has candidates for every stage: Germany lacks vehicles, France chemicals.
+    assert!(html.contains("class=\"cov-part\""));
+    assert!(!html.contains("class=\"cov-full\""));
+    assert!(
+        html.contains("Germany: no candidate for Vehicles"),
+        "{html}"
+    );
+    assert!(html.contains("lies within 20.1"));
+    assert!(html.contains("Pick this consortium"));
+
+    let picked = get(page_query("&pick=1")).await.text();
+    assert!(picked.contains("You picked this consortium."));
+    assert!(picked.contains("/selected?id="));
+    assert_eq!(
+        picked.matches("class=\"member-dot\"").count(),
+        3,
+        "the picked members on the map"
+    );
+    assert!(
+        !html.contains("class=\"member-dot\""),
+        "no dots before a pick"
+    );
+
+    let added = get(page_query("&action=add")).await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER);
+    let location = added.header("location").expect("a location").to_owned();
+    assert!(
+        location.contains("s3_name=") && !location.contains("action="),
+        "{location}"
+    );
+    let moved = get(page_query("&action=down%3A0")).await;
+    let location = moved.header("location").expect("a location").to_owned();
+    assert!(
+        location.starts_with("/value-chains?s0_name=Cells"),
+        "{location}"
+    );
+
+    // A stage nobody fits is named as a gap; the name is escaped.
+    let gap = get(page_query(
+        "&s3_name=%3Cscript%3Ealert(1)%3C%2Fscript%3E&s3_nace=38.3",
+    ))
+    .await;
+    assert_eq!(gap.status, StatusCode::OK);
+    let html = gap.text();
+    assert!(html.contains("No consortium meets the rules."), "{html}");
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(!html.contains("<script>alert(1)"));
+
+    let bad = get(page_query("&s1_nace=99.99")).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(
+        bad.text().contains("Stage 2, NACE codes:"),
+        "{}",
+        bad.text()
+    );
+    let french = get(format!("{}&lang=fr", page_query(""))).await.text();
+    assert!(french.contains("Consortiums proposés"));
 }
