@@ -14,6 +14,7 @@ mod changes;
 mod employment;
 mod error;
 mod from_domain;
+mod interests;
 mod organisation_admin;
 mod organisations;
 mod outbox;
@@ -37,6 +38,7 @@ pub use audit::{AuditContext, AuditEntry, AuditFilter, AuditRecord};
 pub use changes::OrganisationIds;
 pub use employment::{EmploymentImportSummary, EmploymentRow};
 pub use error::StorageError;
+pub use interests::{InterestRecord, NewInterest};
 pub use organisation_admin::{
     ClaimRecord, ClaimRequest, InvitationAcceptance, MembershipChange, NewInvitation,
     PendingInvitation,

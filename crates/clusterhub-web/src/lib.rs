@@ -27,6 +27,7 @@ pub mod auth;
 mod caching;
 mod error;
 pub mod i18n;
+mod interests;
 mod middleware;
 pub mod observatory;
 mod pages;
@@ -35,8 +36,8 @@ mod profile_form;
 mod query;
 pub mod search_params;
 mod state;
-mod value_chains;
 pub mod upload;
+mod value_chains;
 
 use std::time::Duration;
 

@@ -7,6 +7,7 @@ mod bulk_import;
 mod changes;
 mod employment;
 mod harness;
+mod interests;
 mod organisation_admin;
 mod organisations;
 mod projects;

@@ -3,6 +3,7 @@
 
 mod auth;
 mod health;
+mod interests;
 mod map;
 pub(crate) mod observatory;
 pub(crate) mod openapi;
@@ -35,6 +36,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1", get(index))
         .merge(auth::router())
         .merge(health::router())
+        .merge(interests::router())
         .merge(map::router())
         .merge(openapi::router())
         .merge(observatory::router())
@@ -56,6 +58,7 @@ pub(crate) fn documents() -> Vec<utoipa::openapi::OpenApi> {
         Doc::openapi(),
         auth::Doc::openapi(),
         health::Doc::openapi(),
+        interests::Doc::openapi(),
         map::Doc::openapi(),
         observatory::Doc::openapi(),
         openapi::Doc::openapi(),

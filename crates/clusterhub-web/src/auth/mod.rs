@@ -71,11 +71,16 @@ pub(crate) struct Limits {
     pub sign_up_address: Mutex<RateLimiter>,
     /// Other form posts per address: 120 a minute.
     pub forms_address: Mutex<RateLimiter>,
+    /// Expressions of interest per person: [`INTERESTS_PER_HOUR`] an hour.
+    pub interests_user: Mutex<RateLimiter>,
     /// Audit entries of refusals per action and address: [`AUDIT_REFUSALS_PER_MINUTE`] a minute.
     pub audit_refusals: Mutex<RateLimiter>,
     /// Refusals left out of the log per action and address, until the next one is written.
     pub audit_suppressed: Mutex<std::collections::HashMap<String, u64>>,
 }
+
+/// How many expressions of interest one person may send in an hour.
+pub const INTERESTS_PER_HOUR: usize = 20;
 
 /// How many refusals of one kind from one address the audit log takes in a minute.
 pub const AUDIT_REFUSALS_PER_MINUTE: usize = 20;
@@ -100,6 +105,7 @@ impl Security {
                 reset_address: limiter(10, 3600),
                 sign_up_address: limiter(20, 3600),
                 forms_address: limiter(120, 60),
+                interests_user: limiter(INTERESTS_PER_HOUR, 3600),
                 audit_refusals: limiter(AUDIT_REFUSALS_PER_MINUTE, 60),
                 audit_suppressed: Mutex::new(std::collections::HashMap::new()),
             },

@@ -28,6 +28,17 @@ pub(crate) const RULES: &[(&str, &str, Access)] = &[
     // Matchmaking for signed-in people: value-chain consortia.
     ("GET", "/value-chains", Access::SignedIn),
     ("POST", "/api/v1/value-chains/consortia", Access::SignedIn),
+    // Expressions of interest, sent from an organisation the person belongs to (the handlers
+    // check that and answer 404 otherwise), and the inbox of the person's organisations.
+    ("GET", "/inbox", Access::SignedIn),
+    ("POST", "/inbox/{id}/read", Access::SignedIn),
+    ("POST", "/organisations/{id}/interests", Access::SignedIn),
+    (
+        "POST",
+        "/api/v1/organisations/{id}/interests",
+        Access::SignedIn,
+    ),
+    ("GET", "/api/v1/inbox", Access::SignedIn),
     // Accounts: signing up, in and out, confirming an address, resetting a password.
     ("GET", "/signup", Access::Public),
     ("POST", "/signup", Access::Public),

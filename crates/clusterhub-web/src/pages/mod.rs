@@ -8,6 +8,7 @@ mod chart;
 mod claims;
 pub(crate) mod directory;
 mod home;
+pub(crate) mod inbox;
 mod layout;
 pub(crate) mod map;
 pub(crate) mod observatory;
@@ -35,6 +36,7 @@ pub use layout::PageShell;
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(home::router())
+        .merge(inbox::router())
         .merge(account::router())
         .merge(account_settings::router())
         .merge(audit::router())

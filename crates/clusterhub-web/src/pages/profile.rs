@@ -55,7 +55,7 @@ async fn profile_page(
     let regional_strength =
         super::observatory::profile_panel::panel(&state, locale, &profile).await;
     let main = render_profile(locale, &profile, regional_strength);
-    let partners = partners_panel::panel(&state, locale, numeric_id).await;
+    let partners = partners_panel::panel(&state, locale, numeric_id, &caller).await;
     let actions = super::organisation_admin::profile_actions(
         &state,
         &caller,

@@ -2,7 +2,8 @@
 //! with NACE codes, technologies and keywords from the taxonomies), sets the composition rules,
 //! and sees each stage's candidates, the gaps on a map of Europe (countries shaded by how many
 //! stages have candidates there, the missing stages named) and the best consortia; one of them
-//! can be picked, then opened as the selected list, exported, or contacted.
+//! can be picked, then opened as the selected list, exported, or contacted (an expression of
+//! interest to each member, from an organisation the person belongs to).
 //!
 //! The whole chain lives in the address (a GET form), so it works without JavaScript, can be
 //! bookmarked and shared. Adding, removing and moving stages are submit buttons named `action`;
@@ -21,7 +22,9 @@ use maud::{Markup, html};
 use super::map::{View, countries, nuts_country, project};
 use super::{PageShell, RequestLanguage, html_response};
 use crate::AppState;
+use crate::auth::Caller;
 use crate::i18n::Locale;
+use crate::interests::organisations_of;
 use crate::partners::technology_name;
 use crate::value_chains::{
     ChainAnswer, ChainRequest, DEFAULT_LIMIT, DEFAULT_RULES, StageInput, candidates_by_country,
@@ -186,6 +189,7 @@ fn rules_of(form: &Form) -> Result<Rules, &'static str> {
 
 async fn page(
     State(state): State<AppState>,
+    caller: Caller,
     RawQuery(raw): RawQuery,
     language: RequestLanguage,
 ) -> Response {
@@ -234,6 +238,16 @@ async fn page(
             }
         }
     }
+    let mut senders: Vec<(i64, String)> = Vec::new();
+    for id in organisations_of(&caller) {
+        if let Ok(Some(organisation)) = state.storage().organisation(id).await {
+            senders.push((id, organisation.profile.name));
+        }
+    }
+    let contact = Contact {
+        caller: &caller,
+        senders: &senders,
+    };
     let shell = PageShell::new(locale, PATH).with_version(state.version());
     let title = locale.text("chains.page.title");
     let status = if error.is_some() {
@@ -246,7 +260,14 @@ async fn page(
         status,
         shell.render(
             title,
-            render(locale, &state, &form, error.as_deref(), answer.as_ref()),
+            render(
+                locale,
+                &state,
+                &form,
+                error.as_deref(),
+                answer.as_ref(),
+                &contact,
+            ),
         ),
     )
 }
@@ -272,12 +293,19 @@ fn field_label(locale: Locale, field: &str) -> String {
     String::new()
 }
 
+/// Who may express interest from the page: the person and the organisations they belong to.
+struct Contact<'a> {
+    caller: &'a Caller,
+    senders: &'a [(i64, String)],
+}
+
 fn render(
     locale: Locale,
     state: &AppState,
     form: &Form,
     error: Option<&str>,
     answer: Option<&ChainAnswer>,
+    contact: &Contact<'_>,
 ) -> Markup {
     html! {
         div.chains-page {
@@ -290,7 +318,7 @@ fn render(
             div.container.chains-body {
                 (chain_form(locale, state, form, error))
                 @if let Some(answer) = answer {
-                    (results(locale, state, form, answer))
+                    (results(locale, state, form, answer, contact))
                 }
             }
         }
@@ -373,7 +401,13 @@ fn chain_form(locale: Locale, state: &AppState, form: &Form, error: Option<&str>
     }
 }
 
-fn results(locale: Locale, state: &AppState, form: &Form, answer: &ChainAnswer) -> Markup {
+fn results(
+    locale: Locale,
+    state: &AppState,
+    form: &Form,
+    answer: &ChainAnswer,
+    contact: &Contact<'_>,
+) -> Markup {
     let reference = state.reference();
     let stages = &answer.request.stages;
     let pick = form.pick.filter(|pick| *pick < answer.consortia.len());
@@ -467,6 +501,17 @@ fn results(locale: Locale, state: &AppState, form: &Form, answer: &ChainAnswer) 
                                 p.picked-note role="status" { (locale.text("chains.page.picked")) }
                                 a.button href={ "/selected?" (ids.join("&")) } { (locale.text("chains.page.open_selected")) }
                                 a.button.button-quiet href={ "/api/v1/organisations/export.csv?" (ids.join("&")) } download { (locale.text("selected.export_csv")) }
+                                @if !contact.senders.is_empty() {
+                                    @let summary = consortium.seats.iter().map(|seat| format!("{}: {}", stages[seat.stage].name, answer.members[seat.contender].name)).collect::<Vec<_>>().join("; ");
+                                    div.consortium-contact {
+                                        @for seat in &consortium.seats {
+                                            @let member = &answer.members[seat.contender];
+                                            @if !contact.senders.iter().any(|(id, _)| *id == member.id) {
+                                                (crate::pages::inbox::interest_form(locale, contact.caller, contact.senders, member.id, &member.name, "consortium", &summary))
+                                            }
+                                        }
+                                    }
+                                }
                             } @else {
                                 a.button.button-quiet href={ (PATH) "?" (query_of(form, Some(number))) "#consortium-" (number + 1) } { (locale.text("chains.page.pick")) }
                             }

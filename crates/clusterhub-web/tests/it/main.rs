@@ -8,6 +8,7 @@ mod errors;
 mod export;
 mod facet_recount;
 mod health;
+mod interests;
 mod map;
 mod observatory;
 mod openapi;

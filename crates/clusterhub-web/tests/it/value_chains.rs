@@ -147,6 +147,29 @@ pub(crate) async fn send_as(
     app.send(request).await
 }
 
+/// Posts a form as the person, with the CSRF field unless `csrf` is false.
+pub(crate) async fn post_form_as(
+    app: &TestApp,
+    session: &Session,
+    uri: &str,
+    fields: &[(&str, &str)],
+    csrf: bool,
+) -> TestResponse {
+    let mut all: Vec<(&str, &str)> = Vec::new();
+    if csrf {
+        all.push(("csrf", &session.csrf));
+    }
+    all.extend_from_slice(fields);
+    app.send(
+        Request::post(uri)
+            .header("cookie", &session.cookie)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(form(&all)))
+            .expect("a request"),
+    )
+    .await
+}
+
 fn company(
     key: &str,
     country: &str,
@@ -354,7 +377,7 @@ async fn gaps_and_bad_input_are_answered() {
     );
 }
 
-fn page_query(extra: &str) -> String {
+pub(crate) fn page_query(extra: &str) -> String {
     let base = "s0_name=Chemicals&s0_nace=20.1&s0_kw=cathode&s1_name=Cells&s1_nace=27.2&s1_kw=battery+cells\
         &s2_name=Vehicles&s2_nace=29.1&s2_kw=&min_members=3&min_countries=3&min_cohesion=1&min_smes=2";
     format!("/value-chains?{base}{extra}")
