@@ -285,18 +285,47 @@ impl<R: Read> Iterator for CsvRows<R> {
     }
 }
 
+/// The largest sheet Excel writes: 1,048,576 rows of 16,384 columns.
+const XLSX_MAX_ROWS: u32 = 1 << 20;
+const XLSX_MAX_COLUMNS: u32 = 1 << 14;
+
 /// Reads the first sheet of an XLSX workbook: the header from row 1, then every non-empty row.
+///
+/// calamine reads cell references with unchecked arithmetic (tafia/calamine#709): a crafted
+/// reference panics where overflow checks are on and wraps to a wrong cell where they are off.
+/// A panic inside calamine is turned into an error here, and a sheet reaching beyond Excel's
+/// own limits is refused, so a malformed file is an error, never a crash or a shifted table.
 pub fn read_xlsx(bytes: Vec<u8>) -> Result<(Vec<String>, Vec<RawRow>), ImportError> {
-    let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes))
-        .map_err(|error| ImportError::Format(format!("not a readable XLSX workbook: {error}")))?;
-    let Some(sheet_name) = workbook.sheet_names().first().cloned() else {
-        return Err(ImportError::Format(String::from(
-            "the workbook has no sheet",
-        )));
+    let unreadable =
+        |error: String| ImportError::Format(format!("not a readable XLSX workbook: {error}"));
+    let read = std::panic::catch_unwind(move || {
+        let mut workbook: Xlsx<_> =
+            Xlsx::new(Cursor::new(bytes)).map_err(|error| error.to_string())?;
+        let Some(sheet_name) = workbook.sheet_names().first().cloned() else {
+            return Err(String::from("the workbook has no sheet"));
+        };
+        workbook
+            .worksheet_range(&sheet_name)
+            .map_err(|error| format!("sheet {sheet_name}: {error}"))
+    });
+    let range = match read {
+        Ok(Ok(range)) => range,
+        Ok(Err(error)) => return Err(unreadable(error)),
+        Err(_) => {
+            return Err(unreadable(String::from(
+                "the reader failed on malformed content (a cell reference out of range?)",
+            )));
+        }
     };
-    let range = workbook
-        .worksheet_range(&sheet_name)
-        .map_err(|error| ImportError::Format(format!("sheet {sheet_name}: {error}")))?;
+    if let Some((row, column)) = range.end()
+        && (row >= XLSX_MAX_ROWS || column >= XLSX_MAX_COLUMNS)
+    {
+        return Err(unreadable(format!(
+            "a cell lies beyond row {XLSX_MAX_ROWS} or column {XLSX_MAX_COLUMNS} (row {}, column {})",
+            u64::from(row) + 1,
+            u64::from(column) + 1
+        )));
+    }
     // Row numbers in messages are the spreadsheet's own, counted from the sheet's first row.
     let first_row = u64::from(range.start().map_or(0, |(row, _)| row)) + 1;
     let mut rows = range.rows();
