@@ -399,6 +399,18 @@ fn excel_serial_to_date(serial: f64) -> String {
 mod tests {
     use super::*;
 
+    /// Found by the `import_organisations` fuzz target: a workbook whose cell reference has more
+    /// letters than a `u32` column number holds made calamine panic.
+    #[test]
+    fn a_cell_reference_beyond_excel_is_an_error_not_a_crash() {
+        let bytes = include_bytes!("../tests/fixtures/xlsx-overflowing-cell-reference.xlsx");
+        let error = read_xlsx(bytes.to_vec()).expect_err("a malformed workbook");
+        assert!(
+            error.to_string().contains("not a readable XLSX workbook"),
+            "{error}"
+        );
+    }
+
     #[test]
     fn excel_dates() {
         assert_eq!(excel_serial_to_date(45_717.0), "2025-03-01");
