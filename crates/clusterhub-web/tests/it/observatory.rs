@@ -13,7 +13,7 @@ use serde_json::Value;
 use crate::support::{TestApp, assert_problem, organisation};
 
 /// The shipped table's rows for Austria (the header and every `AT` line), as storage rows.
-fn austria() -> Vec<EmploymentRow> {
+pub(crate) fn austria() -> Vec<EmploymentRow> {
     let text = include_str!("../../../../data/eurostat/employment_by_nace_a10_nuts.csv");
     let mut lines = text.lines();
     let mut kept = String::from(lines.next().expect("a header"));
