@@ -370,13 +370,13 @@ fn chain_form(locale: Locale, state: &AppState, form: &Form, error: Option<&str>
                             }
                             div.chain-stage-actions {
                                 @if index > 0 {
-                                    button.button.button-quiet type="submit" name="action" value={ "up:" (index) } aria-label=(locale.format("chains.page.up_named", &[("stage", &legend)])) { "↑ " (locale.text("chains.page.up")) }
+                                    button.button.button-quiet type="submit" name="action" value={ "up:" (index) } formnovalidate { span aria-hidden="true" { "↑ " } (locale.text("chains.page.up")) span.visually-hidden { " (" (legend) ")" } }
                                 }
                                 @if index + 1 < count {
-                                    button.button.button-quiet type="submit" name="action" value={ "down:" (index) } aria-label=(locale.format("chains.page.down_named", &[("stage", &legend)])) { "↓ " (locale.text("chains.page.down")) }
+                                    button.button.button-quiet type="submit" name="action" value={ "down:" (index) } formnovalidate { span aria-hidden="true" { "↓ " } (locale.text("chains.page.down")) span.visually-hidden { " (" (legend) ")" } }
                                 }
                                 @if count > 1 {
-                                    button.button.button-quiet type="submit" name="action" value={ "remove:" (index) } aria-label=(locale.format("chains.page.remove_named", &[("stage", &legend)])) { (locale.text("chains.page.remove")) }
+                                    button.button.button-quiet type="submit" name="action" value={ "remove:" (index) } formnovalidate { (locale.text("chains.page.remove")) span.visually-hidden { " (" (legend) ")" } }
                                 }
                             }
                         }
@@ -385,7 +385,7 @@ fn chain_form(locale: Locale, state: &AppState, form: &Form, error: Option<&str>
             }
             p.field-hint #nace-hint { (locale.text("chains.page.nace_hint")) }
             @if count < MAX_STAGES {
-                p { button.button.button-quiet #add-stage type="submit" name="action" value="add" { "+ " (locale.text("chains.page.add")) } }
+                p { button.button.button-quiet #add-stage type="submit" name="action" value="add" formnovalidate { span aria-hidden="true" { "+ " } (locale.text("chains.page.add")) } }
             }
             fieldset.chain-rules {
                 legend { (locale.text("chains.page.rules")) }
@@ -594,9 +594,11 @@ fn gap_map(locale: Locale, answer: &ChainAnswer, pick: Option<usize>) -> Markup 
                     @if !dots.is_empty() { span.legend-item { span.swatch.dot {} (locale.text("chains.page.legend_member")) } }
                 }
             }
-            div.table-scroll {
+            details.map-table {
+                summary { (locale.text("chains.page.table")) }
+                div.table-scroll {
                 table.data-table #gap-table {
-                    caption { (locale.text("chains.page.table")) }
+                    caption.visually-hidden { (locale.text("chains.page.table")) }
                     thead { tr {
                         th scope="col" { (locale.text("directory.map.country")) }
                         @for stage in stages { th.numeric scope="col" { (stage.name) } }
@@ -615,6 +617,7 @@ fn gap_map(locale: Locale, answer: &ChainAnswer, pick: Option<usize>) -> Markup 
                         }
                     }
                 }
+            }
             }
         }
     }

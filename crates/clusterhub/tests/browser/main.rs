@@ -12,3 +12,4 @@ mod directory;
 mod harness;
 mod observatory;
 mod site;
+mod value_chains;
