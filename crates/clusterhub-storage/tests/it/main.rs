@@ -10,4 +10,5 @@ mod harness;
 mod interests;
 mod organisation_admin;
 mod organisations;
+mod privacy;
 mod projects;

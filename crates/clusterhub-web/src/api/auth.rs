@@ -45,7 +45,7 @@ pub struct Person {
     operation_id = "export_me",
     tag = "accounts",
     responses(
-        (status = 200, description = "The personal data: account, roles, consents, sessions, e-mails sent and the audit entries by or about the person", body = serde_json::Value),
+        (status = 200, description = "The personal data: account, roles, consents, sessions, API tokens (names and dates, never the token), claims of organisations, invitations sent and received, messages sent, pending links, e-mails sent and the audit entries by or about the person", body = serde_json::Value),
         (status = 401, description = "Nobody is signed in (`sign_in_required`)", body = crate::error::ProblemDetails, content_type = "application/problem+json"),
         (status = 500, response = super::openapi::InternalError),
     ),

@@ -723,9 +723,51 @@ fn router_paths(debug: &str) -> BTreeSet<String> {
 
 #[tokio::test]
 async fn a_person_downloads_their_data_and_erases_their_account() {
-    let app = TestApp::new().await;
+    let app =
+        TestApp::with_organisations(&[crate::support::organisation("nasa", "research", "FR")])
+            .await;
+    let organisation = app
+        .storage
+        .organisation_by_key("nasa")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
     let mut browser = registered(&app, "katherine@example.eu", "Katherine Johnson").await;
     sign_in(&mut browser, "katherine@example.eu", PASSWORD).await;
+    // A token, a claim and an invitation to her address, for the export and the erasure.
+    let created = browser
+        .post_form(
+            "/account/tokens",
+            &[("name", "orbit scripts"), ("expires_in_days", "30")],
+        )
+        .await
+        .text();
+    let start = created.find("cht_").expect("the new token is shown once");
+    let token: String = created[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+        .collect();
+    let bearer = format!("Bearer {token}");
+    assert_eq!(
+        browser
+            .request(
+                Method::GET,
+                "/api/v1/me",
+                None,
+                &[("authorization", &bearer)]
+            )
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let claimed = browser
+        .post_form(
+            &format!("/organisations/{organisation}/claim"),
+            &[("message", "I compute trajectories here")],
+        )
+        .await;
+    assert!(claimed.status.is_success() || claimed.status.is_redirection());
     let export = browser.get("/api/v1/me/export").await;
     assert_eq!(export.status, StatusCode::OK);
     assert!(
@@ -741,6 +783,21 @@ async fn a_person_downloads_their_data_and_erases_their_account() {
     );
     assert!(data["consents"].as_array().is_some_and(|c| c.len() == 2));
     assert!(data["audit_log"].as_array().is_some_and(|a| !a.is_empty()));
+    assert_eq!(data["api_tokens"][0]["name"], "orbit scripts");
+    assert!(data["api_tokens"][0]["created_at"].is_string());
+    assert!(
+        !export.text().contains(&token),
+        "the token itself is not exported"
+    );
+    assert_eq!(
+        data["organisation_claims"][0]["organisation_id"],
+        organisation
+    );
+    assert_eq!(
+        data["organisation_claims"][0]["message"],
+        "I compute trajectories here"
+    );
+    assert_eq!(data["roles"]["platform"], serde_json::json!([]));
 
     let unconfirmed = browser.post_form("/account/erase", &[]).await;
     assert_eq!(unconfirmed.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -758,8 +815,29 @@ async fn a_person_downloads_their_data_and_erases_their_account() {
             .status,
         StatusCode::UNAUTHORIZED
     );
+    assert_eq!(
+        browser
+            .request(
+                Method::GET,
+                "/api/v1/me",
+                None,
+                &[("authorization", &bearer)]
+            )
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED,
+        "the token ends with the account"
+    );
+    assert!(
+        app.storage.pending_claims().await.unwrap().is_empty(),
+        "the claim is withdrawn"
+    );
     let audit = app.storage.audit_entries(None, None, 1_000).await.unwrap();
-    assert_eq!(audit[0].action, "session.sign_in_failed");
+    assert!(
+        audit
+            .iter()
+            .any(|entry| entry.action == "session.sign_in_failed")
+    );
     assert!(audit.iter().any(|entry| entry.action == "user.erase"));
     assert!(
         !serde_json::to_string(&audit)
