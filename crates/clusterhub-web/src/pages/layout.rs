@@ -108,7 +108,11 @@ impl<'a> PageShell<'a> {
                             }
                             li { a href="/api/v1" { (locale.text("nav.api")) } }
                             @match crate::auth::current_display_name() {
-                                Some(name) => li.nav-account { a href="/account" aria-current=[self.current("/account")] { (name) } },
+                                Some(name) => {
+                                    li { a href="/value-chains" aria-current=[self.current("/value-chains")] { (locale.text("nav.value_chains")) } }
+                                    li { a href="/inbox" aria-current=[self.current("/inbox")] { (locale.text("nav.inbox")) } }
+                                    li.nav-account { a href="/account" aria-current=[self.current("/account")] { (name) } }
+                                },
                                 None => li.nav-account { a href="/login" aria-current=[self.current("/login")] { (locale.text("nav.sign_in")) } },
                             }
                         }
