@@ -258,6 +258,21 @@ async fn members_send_interest_and_both_organisations_see_it() {
         .text();
     assert!(inbox.contains("Join our consortium?") && inbox.contains("value-chain consortium"));
 
+    // The profile's suggested partners offer the form to the organisation's members only.
+    let profile = format!("/organisations/{chem}");
+    let form_to_cell = format!("action=\"/organisations/{cell}/interests\"");
+    let as_member = send_as(&app, Some(&alice), Method::GET, &profile, None, false)
+        .await
+        .text();
+    assert!(as_member.contains(&form_to_cell), "{as_member}");
+    assert!(as_member.contains("Express interest"));
+    let as_other = send_as(&app, Some(&carol), Method::GET, &profile, None, false)
+        .await
+        .text();
+    assert!(as_other.contains("id=\"suggested-partners\""));
+    assert!(!as_other.contains(&form_to_cell));
+    assert!(!app.get(&profile).await.text().contains(&form_to_cell));
+
     // A picked consortium offers the form to each member the person does not belong to.
     let picked = send_as(
         &app,

@@ -198,7 +198,7 @@ fn company(
 
 /// A small battery value chain: chemicals (20.1), cells (27.2), vehicles (29.1).
 pub(crate) fn battery_directory() -> Vec<OrganisationImport> {
-    vec![
+    let mut rows = vec![
         company("chem-de", "DE", "DE11", "20.13", false, "Cathode chemicals"),
         company(
             "chem-pl",
@@ -220,7 +220,10 @@ pub(crate) fn battery_directory() -> Vec<OrganisationImport> {
         company("car-fr", "FR", "FR10", "29.10", false, "Electric vans"),
         company("car-pt", "PT", "PT11", "29.10", true, "Electric buses"),
         company("opera", "AT", "AT13", "90.01", false, "Opera"),
-    ]
+    ];
+    // The Polish chemicals SME looks for battery cells: its profile suggests the cell makers.
+    rows[1].requests = vec![String::from("Battery cells")];
+    rows
 }
 
 pub(crate) fn battery_chain() -> Value {
