@@ -8,6 +8,7 @@
 //! when they are missing.
 
 mod accounts;
+mod administration;
 mod directory;
 mod harness;
 mod observatory;
