@@ -217,7 +217,7 @@ async fn claims_page(
                     thead { tr {
                         th scope="col" { (locale.text("claims.admin.organisation")) }
                         th scope="col" { (locale.text("claims.admin.person")) }
-                        th scope="col" { (locale.text("claims.form.message")) }
+                        th scope="col" { (locale.text("claims.admin.message")) }
                         th scope="col" { (locale.text("claims.admin.date")) }
                         th scope="col" { (locale.text("claims.admin.decision")) }
                     } }
