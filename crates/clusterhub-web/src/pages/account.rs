@@ -14,7 +14,9 @@ use clusterhub_accounts::{
     PasswordHash, PasswordPolicy, Token, TokenKind, TokenPurpose, TotpSecret,
 };
 use clusterhub_domain::Email;
-use clusterhub_storage::{AuditRecord, NewOneTimeToken, NewSession, NewUser, OutgoingEmail};
+use clusterhub_storage::{
+    AuditRecord, NewOneTimeToken, NewSession, NewUser, OutgoingEmail, StorageError,
+};
 use maud::{Markup, html};
 use serde::Deserialize;
 
@@ -123,6 +125,117 @@ pub(crate) fn safe_next(next: Option<&str>) -> String {
     }
 }
 
+/// The answer when the database cannot be reached.
+pub(crate) fn unavailable(error: StorageError) -> Response {
+    crate::ApiError::database_unavailable(error).into_response()
+}
+
+/// The answer to a mailed link that is malformed, unknown, used or expired.
+pub(crate) fn link_invalid(locale: Locale) -> Response {
+    message_page(
+        locale,
+        StatusCode::BAD_REQUEST,
+        locale.text("auth.link_invalid.title"),
+        locale.text("auth.link_invalid.text"),
+    )
+}
+
+/// Uses the mailed link `raw` of `purpose`: (user id, payload) once; `None` when the link is
+/// malformed, unknown, used or expired.
+pub(crate) async fn consume_link(
+    state: &AppState,
+    raw: &str,
+    purpose: TokenPurpose,
+) -> Result<Option<(i64, String)>, StorageError> {
+    let Ok(token) = Token::parse(TokenKind::OneTime, raw.trim()) else {
+        return Ok(None);
+    };
+    state
+        .storage()
+        .consume_one_time_token(&token.digest(), purpose.as_str(), now_unix())
+        .await
+}
+
+/// The page a mailed link opens: one button that posts the link's token to `path`.
+pub(crate) fn link_form(
+    caller: &Caller,
+    language: &RequestLanguage,
+    path: &str,
+    intro: &str,
+    token: &str,
+) -> Response {
+    let locale = language.locale;
+    let form = html! {
+        form.auth-form method="post" action=(path) {
+            (csrf_input(caller))
+            input type="hidden" name="token" value=(token);
+            button.button type="submit" { (locale.text("auth.verify.submit")) }
+        }
+    };
+    form_page(
+        language,
+        StatusCode::OK,
+        path,
+        locale.text("auth.verify.title"),
+        Some(intro),
+        None,
+        form,
+        html! {},
+    )
+}
+
+/// `response` with the header that keeps a token in the address from leaking to other sites.
+pub(crate) fn no_referrer(mut response: Response) -> Response {
+    response.headers_mut().insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    response
+}
+
+/// A page shown once with a secret on it (never cached): a title and what follows it.
+pub(crate) fn shown_once_page(
+    language: &RequestLanguage,
+    path: &str,
+    title_id: &str,
+    title: &str,
+    content: Markup,
+) -> Response {
+    let shell = PageShell::new(language.locale, path);
+    let main = html! {
+        section.container.auth-page aria-labelledby=(title_id) {
+            h1 id=(title_id) { (title) }
+            (content)
+        }
+    };
+    let mut response = html_response(language, StatusCode::OK, shell.render(title, main));
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// Why `password` is refused for the account of `email` and `name`, as a message; `None` when
+/// the password policy accepts it.
+pub(crate) fn password_refusal(
+    locale: Locale,
+    password: &str,
+    email: &str,
+    name: &str,
+) -> Option<String> {
+    PasswordPolicy
+        .check(password, email, name)
+        .err()
+        .map(|problem| locale.format("auth.error.password", &[("reason", &problem.to_string())]))
+}
+
+/// The `token` of a mailed link, in the address or in a form.
+#[derive(Debug, Deserialize)]
+pub(crate) struct TokenField {
+    #[serde(default)]
+    pub(crate) token: String,
+}
+
 // ---- sign up ---------------------------------------------------------------------------------
 
 #[derive(Debug, Deserialize, Default)]
@@ -226,8 +339,7 @@ async fn signup(
         );
     };
     let email = email.as_str().to_lowercase();
-    if let Err(problem) = PasswordPolicy.check(&input.password, &email, name) {
-        let message = locale.format("auth.error.password", &[("reason", &problem.to_string())]);
+    if let Some(message) = password_refusal(locale, &input.password, &email, name) {
         return render_signup(
             &caller,
             &language,
@@ -305,10 +417,10 @@ async fn signup(
                 .await
             {
                 Ok(_) | Err(clusterhub_storage::StorageError::Conflict(_)) => {}
-                Err(error) => return crate::ApiError::database_unavailable(error).into_response(),
+                Err(error) => return unavailable(error),
             }
         }
-        Err(error) => return crate::ApiError::database_unavailable(error).into_response(),
+        Err(error) => return unavailable(error),
     }
     message_page(
         locale,
@@ -320,71 +432,30 @@ async fn signup(
 
 // ---- e-mail verification ---------------------------------------------------------------------
 
-#[derive(Debug, Deserialize)]
-struct TokenQuery {
-    #[serde(default)]
-    token: String,
-}
-
 async fn verify_form(
     caller: Caller,
     language: RequestLanguage,
-    Query(query): Query<TokenQuery>,
+    Query(query): Query<TokenField>,
 ) -> Response {
-    let locale = language.locale;
-    let form = html! {
-        form.auth-form method="post" action="/verify-email" {
-            (csrf_input(&caller))
-            input type="hidden" name="token" value=(query.token);
-            button.button type="submit" { (locale.text("auth.verify.submit")) }
-        }
-    };
-    form_page(
-        &language,
-        StatusCode::OK,
-        "/verify-email",
-        locale.text("auth.verify.title"),
-        Some(locale.text("auth.verify.intro")),
-        None,
-        form,
-        html! {},
-    )
-}
-
-#[derive(Debug, Deserialize)]
-struct TokenForm {
-    #[serde(default)]
-    token: String,
+    let intro = language.locale.text("auth.verify.intro");
+    link_form(&caller, &language, "/verify-email", intro, &query.token)
 }
 
 async fn verify(
     State(state): State<AppState>,
     caller: Caller,
     language: RequestLanguage,
-    Form(input): Form<TokenForm>,
+    Form(input): Form<TokenField>,
 ) -> Response {
     let locale = language.locale;
-    let consumed = match Token::parse(TokenKind::OneTime, input.token.trim()) {
-        Ok(token) => {
-            state
-                .storage()
-                .consume_one_time_token(
-                    &token.digest(),
-                    TokenPurpose::VerifyEmail.as_str(),
-                    now_unix(),
-                )
-                .await
-        }
-        Err(_) => Ok(None),
-    };
-    match consumed {
+    match consume_link(&state, &input.token, TokenPurpose::VerifyEmail).await {
         Ok(Some((user_id, _))) => {
             if let Err(error) = state
                 .storage()
                 .mark_email_verified(user_id, &caller.audit_context())
                 .await
             {
-                return crate::ApiError::database_unavailable(error).into_response();
+                return unavailable(error);
             }
             message_page(
                 locale,
@@ -393,13 +464,8 @@ async fn verify(
                 locale.text("auth.verify.done_text"),
             )
         }
-        Ok(None) => message_page(
-            locale,
-            StatusCode::BAD_REQUEST,
-            locale.text("auth.link_invalid.title"),
-            locale.text("auth.link_invalid.text"),
-        ),
-        Err(error) => crate::ApiError::database_unavailable(error).into_response(),
+        Ok(None) => link_invalid(locale),
+        Err(error) => unavailable(error),
     }
 }
 
@@ -552,9 +618,7 @@ pub(crate) async fn sign_in(
     let user = match storage.user_by_email(email).await {
         Ok(user) => user.filter(|user| !user.erased),
         Err(error) => {
-            return SignInOutcome::Unavailable(
-                crate::ApiError::database_unavailable(error).into_response(),
-            );
+            return SignInOutcome::Unavailable(unavailable(error));
         }
     };
     let password_owned = password.to_owned();
@@ -612,9 +676,7 @@ pub(crate) async fn sign_in(
         user_agent: String::new(),
     };
     if let Err(error) = storage.create_session(&session).await {
-        return SignInOutcome::Unavailable(
-            crate::ApiError::database_unavailable(error).into_response(),
-        );
+        return SignInOutcome::Unavailable(unavailable(error));
     }
     let mut context = caller.audit_context();
     context.actor_user_id = Some(user.id);
@@ -709,13 +771,13 @@ async fn second_factor(
     let user = match storage.user_by_id(user_id).await {
         Ok(Some(user)) => user,
         Ok(None) => return Redirect::to("/login").into_response(),
-        Err(error) => return crate::ApiError::database_unavailable(error).into_response(),
+        Err(error) => return unavailable(error),
     };
     let accepted = check_second_factor(&state, &user, &input.code).await;
     match accepted {
         Ok(true) => {
             if let Err(error) = storage.complete_second_factor(&digest, now_unix()).await {
-                return crate::ApiError::database_unavailable(error).into_response();
+                return unavailable(error);
             }
             Redirect::to(&safe_next(input.next.as_deref())).into_response()
         }
@@ -734,7 +796,7 @@ async fn second_factor(
                 Some(locale.text("auth.error.totp")),
             )
         }
-        Err(error) => crate::ApiError::database_unavailable(error).into_response(),
+        Err(error) => unavailable(error),
     }
 }
 
@@ -775,7 +837,7 @@ pub(crate) async fn check_second_factor(
 async fn logout(State(state): State<AppState>, caller: Caller) -> Response {
     if let Some(digest) = &caller.session_digest {
         if let Err(error) = state.storage().delete_session(digest).await {
-            return crate::ApiError::database_unavailable(error).into_response();
+            return unavailable(error);
         }
         if let Some(principal) = caller.principal() {
             let record =
@@ -874,11 +936,11 @@ async fn forgot(
                 .issue_one_time_token(&record, &mail, &caller.audit_context())
                 .await
             {
-                return crate::ApiError::database_unavailable(error).into_response();
+                return unavailable(error);
             }
         }
         Ok(_) => {}
-        Err(error) => return crate::ApiError::database_unavailable(error).into_response(),
+        Err(error) => return unavailable(error),
     }
     message_page(
         locale,
@@ -892,7 +954,7 @@ async fn reset_form(
     State(state): State<AppState>,
     caller: Caller,
     language: RequestLanguage,
-    Query(query): Query<TokenQuery>,
+    Query(query): Query<TokenField>,
 ) -> Response {
     let locale = language.locale;
     let usable = match Token::parse(TokenKind::OneTime, query.token.trim()) {
@@ -908,12 +970,7 @@ async fn reset_form(
         Err(_) => false,
     };
     if !usable {
-        return message_page(
-            locale,
-            StatusCode::BAD_REQUEST,
-            locale.text("auth.link_invalid.title"),
-            locale.text("auth.link_invalid.text"),
-        );
+        return link_invalid(locale);
     }
     render_reset(&caller, &language, StatusCode::OK, &query.token, None)
 }
@@ -936,7 +993,8 @@ fn render_reset(
             button.button type="submit" { (locale.text("auth.reset.submit")) }
         }
     };
-    let mut response = form_page(
+    // The token is in the address: do not leak it to other sites.
+    no_referrer(form_page(
         language,
         status,
         "/password/reset",
@@ -945,13 +1003,7 @@ fn render_reset(
         error,
         form,
         html! {},
-    );
-    // The token is in the address: do not leak it to other sites.
-    response.headers_mut().insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
-    response
+    ))
 }
 
 #[derive(Debug, Deserialize)]
@@ -969,34 +1021,27 @@ async fn reset(
     Form(input): Form<ResetInput>,
 ) -> Response {
     let locale = language.locale;
-    let invalid = || {
-        message_page(
-            locale,
-            StatusCode::BAD_REQUEST,
-            locale.text("auth.link_invalid.title"),
-            locale.text("auth.link_invalid.text"),
-        )
-    };
     let Ok(token) = Token::parse(TokenKind::OneTime, input.token.trim()) else {
-        return invalid();
+        return link_invalid(locale);
     };
     let storage = state.storage();
-    let purpose = TokenPurpose::ResetPassword.as_str();
+    let purpose = TokenPurpose::ResetPassword;
     let user_id = match storage
-        .one_time_token_user(&token.digest(), purpose, now_unix())
+        .one_time_token_user(&token.digest(), purpose.as_str(), now_unix())
         .await
     {
         Ok(Some(user_id)) => user_id,
-        Ok(None) => return invalid(),
-        Err(error) => return crate::ApiError::database_unavailable(error).into_response(),
+        Ok(None) => return link_invalid(locale),
+        Err(error) => return unavailable(error),
     };
     let user = match storage.user_by_id(user_id).await {
         Ok(Some(user)) => user,
-        Ok(None) => return invalid(),
-        Err(error) => return crate::ApiError::database_unavailable(error).into_response(),
+        Ok(None) => return link_invalid(locale),
+        Err(error) => return unavailable(error),
     };
-    if let Err(problem) = PasswordPolicy.check(&input.password, &user.email, &user.display_name) {
-        let message = locale.format("auth.error.password", &[("reason", &problem.to_string())]);
+    if let Some(message) =
+        password_refusal(locale, &input.password, &user.email, &user.display_name)
+    {
         return render_reset(
             &caller,
             &language,
@@ -1006,19 +1051,16 @@ async fn reset(
         );
     }
     // Consuming is the atomic step: of two concurrent resets with one link, one wins.
-    match storage
-        .consume_one_time_token(&token.digest(), purpose, now_unix())
-        .await
-    {
+    match consume_link(&state, &input.token, purpose).await {
         Ok(Some(_)) => {}
-        Ok(None) => return invalid(),
-        Err(error) => return crate::ApiError::database_unavailable(error).into_response(),
+        Ok(None) => return link_invalid(locale),
+        Err(error) => return unavailable(error),
     }
     let hash = PasswordHash::new(&input.password, &random_bytes());
     let mut context = caller.audit_context();
     context.actor_user_id = Some(user_id);
     if let Err(error) = storage.set_password(user_id, hash.as_str(), &context).await {
-        return crate::ApiError::database_unavailable(error).into_response();
+        return unavailable(error);
     }
     message_page(
         locale,
@@ -1046,12 +1088,12 @@ async fn account_page(
     {
         Ok(Some(user)) => user,
         Ok(None) => return Redirect::to("/login").into_response(),
-        Err(error) => return crate::ApiError::database_unavailable(error).into_response(),
+        Err(error) => return unavailable(error),
     };
     let sections =
         match super::account_settings::account_sections(&state, &caller, &user, locale).await {
             Ok(sections) => sections,
-            Err(error) => return crate::ApiError::database_unavailable(error).into_response(),
+            Err(error) => return unavailable(error),
         };
     let shell = PageShell::new(locale, "/account");
     let title = locale.text("auth.account.title");
@@ -1201,25 +1243,22 @@ async fn totp_enable(
         )
         .await
     {
-        return crate::ApiError::database_unavailable(error).into_response();
+        return unavailable(error);
     }
-    let shell = PageShell::new(locale, "/account/second-factor");
-    let title = locale.text("auth.totp.enabled_title");
-    let main = html! {
-        section.container.auth-page aria-labelledby="codes-title" {
-            h1 #codes-title { (title) }
-            p.lede { (locale.text("auth.totp.codes_intro")) }
-            ul.recovery-codes {
-                @for code in &codes { li { code { (code.expose()) } } }
-            }
-            p { a.button href="/account" { (locale.text("auth.account.title")) } }
+    let content = html! {
+        p.lede { (locale.text("auth.totp.codes_intro")) }
+        ul.recovery-codes {
+            @for code in &codes { li { code { (code.expose()) } } }
         }
+        p { a.button href="/account" { (locale.text("auth.account.title")) } }
     };
-    let mut response = html_response(&language, StatusCode::OK, shell.render(title, main));
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
+    shown_once_page(
+        &language,
+        "/account/second-factor",
+        "codes-title",
+        locale.text("auth.totp.enabled_title"),
+        content,
+    )
 }
 
 #[derive(Debug, Deserialize)]
@@ -1251,7 +1290,7 @@ async fn erase(
         .erase_user(signed_in.principal.user_id, &caller.audit_context())
         .await
     {
-        return crate::ApiError::database_unavailable(error).into_response();
+        return unavailable(error);
     }
     let mut response = message_page(
         locale,

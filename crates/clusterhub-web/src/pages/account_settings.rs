@@ -7,10 +7,10 @@
 use axum::Form;
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use clusterhub_accounts::{PasswordHash, PasswordPolicy, Token, TokenKind, TokenPurpose};
+use clusterhub_accounts::{PasswordHash, TokenKind, TokenPurpose};
 use clusterhub_domain::Email;
 use clusterhub_storage::{
     ApiTokenRecord, AuditRecord, ConsentRecord, NEVER_EXPIRES, NewOneTimeToken, OutgoingEmail,
@@ -19,11 +19,12 @@ use clusterhub_storage::{
 use maud::{Markup, html};
 use serde::Deserialize;
 
+use super::RequestLanguage;
 use super::account::{
-    CONSENT_TEXT_VERSION, check_second_factor, csrf_input, field, form_page, message_page,
-    safe_next,
+    CONSENT_TEXT_VERSION, TokenField, check_second_factor, consume_link, csrf_input, field,
+    form_page, link_form, link_invalid, message_page, no_referrer, password_refusal, safe_next,
+    shown_once_page, unavailable,
 };
-use super::{PageShell, RequestLanguage, html_response};
 use crate::AppState;
 use crate::auth::{
     Caller, audit_refusal, check_limit, new_token, now_unix, random_bytes, too_many_requests,
@@ -55,8 +56,9 @@ pub fn router() -> Router<AppState> {
         .route("/account/consents", post(consents_update))
 }
 
-fn unavailable(error: StorageError) -> Response {
-    crate::ApiError::database_unavailable(error).into_response()
+/// A paragraph with the link back to `href` that leaves a form without sending it.
+fn cancel_link(locale: Locale, href: &str) -> Markup {
+    html! { p { a href=(href) { (locale.text("account.cancel")) } } }
 }
 
 /// `2026-11-22T10:15:00.123Z` as `2026-11-22 10:15 UTC`.
@@ -275,7 +277,7 @@ fn render_confirm(
             button.button type="submit" { (locale.text("account.confirm.submit")) }
         }
     };
-    let after = html! { p { a href="/account" { (locale.text("account.cancel")) } } };
+    let after = cancel_link(locale, "/account");
     form_page(
         language,
         status,
@@ -390,7 +392,7 @@ fn render_token_form(
             button.button type="submit" { (locale.text("account.tokens.create")) }
         }
     };
-    let after = html! { p { a href="/account#tokens" { (locale.text("account.cancel")) } } };
+    let after = cancel_link(locale, "/account#tokens");
     form_page(
         language,
         status,
@@ -460,23 +462,20 @@ async fn token_create(
             }
             Err(error) => return error.into_response(),
         };
-    let shell = PageShell::new(locale, "/account/tokens/new");
-    let title = locale.text("account.tokens.created_title");
-    let main = html! {
-        section.container.auth-page aria-labelledby="token-title" {
-            h1 #token-title { (title) }
-            p.lede { (locale.format("account.tokens.created_text", &[("name", &record.name)])) }
-            p { code.api-token { (token.expose()) } }
-            p { (locale.text("account.tokens.usage")) }
-            p { code { "Authorization: Bearer " (token.expose()) } }
-            p { a.button href="/account#tokens" { (locale.text("auth.account.title")) } }
-        }
+    let content = html! {
+        p.lede { (locale.format("account.tokens.created_text", &[("name", &record.name)])) }
+        p { code.api-token { (token.expose()) } }
+        p { (locale.text("account.tokens.usage")) }
+        p { code { "Authorization: Bearer " (token.expose()) } }
+        p { a.button href="/account#tokens" { (locale.text("auth.account.title")) } }
     };
-    let mut response = html_response(&language, StatusCode::OK, shell.render(title, main));
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
+    shown_once_page(
+        &language,
+        "/account/tokens/new",
+        "token-title",
+        locale.text("account.tokens.created_title"),
+        content,
+    )
 }
 
 async fn token_revoke(
@@ -526,7 +525,7 @@ fn render_password(
             button.button type="submit" { (locale.text("auth.reset.submit")) }
         }
     };
-    let after = html! { p { a href="/account" { (locale.text("account.cancel")) } } };
+    let after = cancel_link(locale, "/account");
     form_page(
         language,
         status,
@@ -572,8 +571,9 @@ async fn password_change(
             Some(locale.text("account.error.current_password")),
         );
     }
-    if let Err(problem) = PasswordPolicy.check(&input.password, &user.email, &user.display_name) {
-        let message = locale.format("auth.error.password", &[("reason", &problem.to_string())]);
+    if let Some(message) =
+        password_refusal(locale, &input.password, &user.email, &user.display_name)
+    {
         return render_password(
             &caller,
             &language,
@@ -650,7 +650,7 @@ fn render_email(
             button.button type="submit" { (locale.text("account.email.submit")) }
         }
     };
-    let after = html! { p { a href="/account" { (locale.text("account.cancel")) } } };
+    let after = cancel_link(locale, "/account");
     form_page(
         language,
         status,
@@ -770,40 +770,19 @@ async fn email_request(
     )
 }
 
-#[derive(Debug, Deserialize)]
-struct TokenField {
-    #[serde(default)]
-    token: String,
-}
-
 async fn email_confirm_form(
     caller: Caller,
     language: RequestLanguage,
     Query(query): Query<TokenField>,
 ) -> Response {
-    let locale = language.locale;
-    let form = html! {
-        form.auth-form method="post" action="/account/email/confirm" {
-            (csrf_input(&caller))
-            input type="hidden" name="token" value=(query.token);
-            button.button type="submit" { (locale.text("auth.verify.submit")) }
-        }
-    };
-    let mut response = form_page(
+    let intro = language.locale.text("account.email.confirm_intro");
+    no_referrer(link_form(
+        &caller,
         &language,
-        StatusCode::OK,
         "/account/email/confirm",
-        locale.text("auth.verify.title"),
-        Some(locale.text("account.email.confirm_intro")),
-        None,
-        form,
-        html! {},
-    );
-    response.headers_mut().insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
-    response
+        intro,
+        &query.token,
+    ))
 }
 
 async fn email_confirm(
@@ -813,36 +792,20 @@ async fn email_confirm(
     Form(input): Form<TokenField>,
 ) -> Response {
     let locale = language.locale;
-    let invalid = || {
-        message_page(
-            locale,
-            StatusCode::BAD_REQUEST,
-            locale.text("auth.link_invalid.title"),
-            locale.text("auth.link_invalid.text"),
-        )
-    };
-    let Ok(token) = Token::parse(TokenKind::OneTime, input.token.trim()) else {
-        return invalid();
-    };
-    let storage = state.storage();
-    let (user_id, payload) = match storage
-        .consume_one_time_token(
-            &token.digest(),
-            TokenPurpose::ChangeEmail.as_str(),
-            now_unix(),
-        )
-        .await
-    {
-        Ok(Some(found)) => found,
-        Ok(None) => return invalid(),
-        Err(error) => return unavailable(error),
-    };
+    let invalid = || link_invalid(locale);
+    let (user_id, payload) =
+        match consume_link(&state, &input.token, TokenPurpose::ChangeEmail).await {
+            Ok(Some(found)) => found,
+            Ok(None) => return invalid(),
+            Err(error) => return unavailable(error),
+        };
     let Some(email) = serde_json::from_str::<serde_json::Value>(&payload)
         .ok()
         .and_then(|value| value["email"].as_str().map(str::to_owned))
     else {
         return invalid();
     };
+    let storage = state.storage();
     let user = match storage.user_by_id(user_id).await {
         Ok(Some(user)) if !user.erased => user,
         Ok(_) => return invalid(),
