@@ -3,6 +3,7 @@
 //! consents (each change a new consent record, never an update). Every change writes its audit
 //! entry in the same transaction; the entries name the account by id only.
 
+use crate::accounts::{commit_with_audit, write_password};
 use crate::audit::{AuditContext, AuditRecord, write_audit};
 use crate::outbox::{OutgoingEmail, write_email};
 use crate::time_text::now_text;
@@ -21,28 +22,17 @@ impl Storage {
         context: &AuditContext,
     ) -> Result<(), StorageError> {
         let mut transaction = self.pool().begin().await?;
-        sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
-            .bind(password_hash)
-            .bind(now_text())
-            .bind(user_id)
-            .execute(&mut *transaction)
-            .await?;
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_digest <> $2")
-            .bind(user_id)
-            .bind(keep_session.unwrap_or(""))
-            .execute(&mut *transaction)
-            .await?;
+        write_password(
+            &mut transaction,
+            user_id,
+            password_hash,
+            Some(keep_session.unwrap_or("")),
+        )
+        .await?;
         if let Some(notice) = notice {
             write_email(&mut transaction, notice).await?;
         }
-        write_audit(
-            &mut transaction,
-            context,
-            &AuditRecord::new("user.password_change", "user", user_id.to_string()),
-        )
-        .await?;
-        transaction.commit().await?;
-        Ok(())
+        commit_with_audit(transaction, context, "user.password_change", user_id).await
     }
 
     /// Gives the account a new (lowercased) e-mail address, confirmed by a link sent to it; a
@@ -85,14 +75,7 @@ impl Storage {
         if let Some(notice) = notice {
             write_email(&mut transaction, notice).await?;
         }
-        write_audit(
-            &mut transaction,
-            context,
-            &AuditRecord::new("user.email_change", "user", user_id.to_string()),
-        )
-        .await?;
-        transaction.commit().await?;
-        Ok(())
+        commit_with_audit(transaction, context, "user.email_change", user_id).await
     }
 
     /// Records consents given or withdrawn — (purpose, granted, text version) — as new consent

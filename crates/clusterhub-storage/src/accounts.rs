@@ -397,24 +397,8 @@ impl Storage {
         context: &AuditContext,
     ) -> Result<(), StorageError> {
         let mut transaction = self.pool().begin().await?;
-        sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
-            .bind(password_hash)
-            .bind(now_text())
-            .bind(user_id)
-            .execute(&mut *transaction)
-            .await?;
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-            .bind(user_id)
-            .execute(&mut *transaction)
-            .await?;
-        write_audit(
-            &mut transaction,
-            context,
-            &AuditRecord::new("user.password", "user", user_id.to_string()),
-        )
-        .await?;
-        transaction.commit().await?;
-        Ok(())
+        write_password(&mut transaction, user_id, password_hash, None).await?;
+        commit_with_audit(transaction, context, "user.password", user_id).await
     }
 
     /// Replaces an outdated password hash after a successful sign-in (no audit: nothing the
@@ -447,14 +431,7 @@ impl Storage {
         .bind(user_id)
         .execute(&mut *transaction)
         .await?;
-        write_audit(
-            &mut transaction,
-            context,
-            &AuditRecord::new("user.verify_email", "user", user_id.to_string()),
-        )
-        .await?;
-        transaction.commit().await?;
-        Ok(())
+        commit_with_audit(transaction, context, "user.verify_email", user_id).await
     }
 
     /// Stores a one-time token and the e-mail that carries it, in one transaction.
@@ -579,14 +556,7 @@ impl Storage {
             .execute(&mut *transaction)
             .await?;
         }
-        write_audit(
-            &mut transaction,
-            context,
-            &AuditRecord::new("user.totp_enable", "user", user_id.to_string()),
-        )
-        .await?;
-        transaction.commit().await?;
-        Ok(())
+        commit_with_audit(transaction, context, "user.totp_enable", user_id).await
     }
 
     /// Records the step of an accepted code, only if it is newer than the stored one (two
@@ -641,6 +611,55 @@ impl Storage {
             })
             .collect()
     }
+}
+
+/// Sets the account's password hash and ends its sessions, all but `keep_session` when one is
+/// given.
+pub(crate) async fn write_password(
+    transaction: &mut Transaction<'static, Any>,
+    user_id: i64,
+    password_hash: &str,
+    keep_session: Option<&str>,
+) -> Result<(), StorageError> {
+    sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
+        .bind(password_hash)
+        .bind(now_text())
+        .bind(user_id)
+        .execute(&mut **transaction)
+        .await?;
+    match keep_session {
+        None => {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(user_id)
+                .execute(&mut **transaction)
+                .await?
+        }
+        Some(keep) => {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_digest <> $2")
+                .bind(user_id)
+                .bind(keep)
+                .execute(&mut **transaction)
+                .await?
+        }
+    };
+    Ok(())
+}
+
+/// Writes the audit entry `action` about the account `user_id` and commits the transaction.
+pub(crate) async fn commit_with_audit(
+    mut transaction: Transaction<'static, Any>,
+    context: &AuditContext,
+    action: &str,
+    user_id: i64,
+) -> Result<(), StorageError> {
+    write_audit(
+        &mut transaction,
+        context,
+        &AuditRecord::new(action, "user", user_id.to_string()),
+    )
+    .await?;
+    transaction.commit().await?;
+    Ok(())
 }
 
 pub(crate) async fn insert_consent(
