@@ -132,9 +132,14 @@ pub(crate) fn unavailable(error: StorageError) -> Response {
 
 /// The answer to a mailed link that is malformed, unknown, used or expired.
 pub(crate) fn link_invalid(locale: Locale) -> Response {
+    link_invalid_page(locale, StatusCode::BAD_REQUEST)
+}
+
+/// The page that says a mailed link cannot be used, with `status`.
+pub(crate) fn link_invalid_page(locale: Locale, status: StatusCode) -> Response {
     message_page(
         locale,
-        StatusCode::BAD_REQUEST,
+        status,
         locale.text("auth.link_invalid.title"),
         locale.text("auth.link_invalid.text"),
     )

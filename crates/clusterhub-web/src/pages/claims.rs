@@ -14,8 +14,11 @@ use clusterhub_storage::{ClaimRecord, ClaimRequest, OutgoingEmail};
 use maud::html;
 use serde::Deserialize;
 
-use super::organisation_admin::{csrf_input, role_name};
-use super::{PageShell, RequestLanguage, error_page, html_response, message_page, not_found_page};
+use super::organisation_admin::{
+    DoneQuery, admin_page, csrf_input, notice_and_error, organisation_or_answer, page_heading,
+    role_name,
+};
+use super::{RequestLanguage, error_page, message_page, not_found_page};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::i18n::Locale;
@@ -36,18 +39,6 @@ fn server_error(language: &RequestLanguage, error: &dyn std::fmt::Display) -> Re
     error_page(language, StatusCode::INTERNAL_SERVER_ERROR)
 }
 
-fn page(
-    language: &RequestLanguage,
-    status: StatusCode,
-    path: &str,
-    title: &str,
-    main: maud::Markup,
-) -> Response {
-    let shell = PageShell::new(language.locale, path);
-    let main = html! { section.container.org-admin-page aria-labelledby="admin-title" { (main) } };
-    html_response(language, status, shell.render(title, main))
-}
-
 #[derive(Debug, Deserialize, Default)]
 struct ClaimInput {
     #[serde(default)]
@@ -61,13 +52,9 @@ async fn claim_form(
     caller: Caller,
     language: RequestLanguage,
 ) -> Response {
-    let Some(id) = crate::api::organisations::parse_id(&id) else {
-        return not_found_page(&language, uri.path());
-    };
-    let name = match state.storage().organisation(id).await {
-        Ok(Some(stored)) => stored.profile.name,
-        Ok(None) => return not_found_page(&language, uri.path()),
-        Err(error) => return server_error(&language, &error),
+    let (id, name) = match organisation_or_answer(&state, &language, &id, uri.path()).await {
+        Ok(stored) => (stored.id, stored.profile.name),
+        Err(answer) => return answer,
     };
     match state.storage().organisation_has_admin(id).await {
         Ok(false) => {}
@@ -99,10 +86,9 @@ fn render_form(
     let path = format!("/organisations/{id}/claim");
     let title = locale.format("claims.form.title", &[("name", name)]);
     let main = html! {
-        p { a href=(format!("/organisations/{id}")) { (locale.text("orgadmin.back_to_profile")) } }
-        h1 #admin-title { (title) }
+        (page_heading(locale, id, &title))
         p.lede { (locale.text("claims.form.intro")) }
-        @if let Some(error) = error { p.form-error role="alert" #form-error { (error) } }
+        (notice_and_error(None, error))
         form.admin-form method="post" action=(path) novalidate {
             (csrf_input(caller))
             div.form-field {
@@ -114,7 +100,7 @@ fn render_form(
             button.button type="submit" { (locale.text("claims.form.submit")) }
         }
     };
-    page(language, status, &path, &title, main)
+    admin_page(language, status, &path, &title, main)
 }
 
 async fn claim(
@@ -126,16 +112,12 @@ async fn claim(
     Form(input): Form<ClaimInput>,
 ) -> Response {
     let locale = language.locale;
-    let Some(id) = crate::api::organisations::parse_id(&id) else {
-        return not_found_page(&language, uri.path());
-    };
     let Some(signed_in) = caller.signed_in.as_ref() else {
         return not_found_page(&language, uri.path());
     };
-    let name = match state.storage().organisation(id).await {
-        Ok(Some(stored)) => stored.profile.name,
-        Ok(None) => return not_found_page(&language, uri.path()),
-        Err(error) => return server_error(&language, &error),
+    let (id, name) = match organisation_or_answer(&state, &language, &id, uri.path()).await {
+        Ok(stored) => (stored.id, stored.profile.name),
+        Err(answer) => return answer,
     };
     let message = input.message.trim();
     let length = message.chars().count();
@@ -183,11 +165,6 @@ async fn claim(
     }
 }
 
-#[derive(Debug, Deserialize, Default)]
-struct DoneQuery {
-    done: Option<String>,
-}
-
 async fn claims_page(
     State(state): State<AppState>,
     Query(query): Query<DoneQuery>,
@@ -208,7 +185,7 @@ async fn claims_page(
     let main = html! {
         h1 #admin-title { (title) }
         p.lede { (locale.text("claims.admin.intro")) }
-        @if let Some(notice) = notice { p.notice role="status" { (notice) } }
+        (notice_and_error(notice, None))
         @if claims.is_empty() {
             p { (locale.text("claims.admin.none")) }
         } @else {
@@ -247,7 +224,7 @@ async fn claims_page(
             }
         }
     };
-    page(&language, StatusCode::OK, "/admin/claims", title, main)
+    admin_page(&language, StatusCode::OK, "/admin/claims", title, main)
 }
 
 #[derive(Debug, Deserialize, Default)]

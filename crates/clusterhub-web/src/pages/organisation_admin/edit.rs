@@ -13,18 +13,13 @@ use clusterhub_domain::{Language, OrgType, field};
 use maud::{Markup, html};
 
 use super::{
-    RequestLanguage, admin_page, csrf_input, done_notice, organisation_or_answer, see_other,
-    server_error,
+    DoneQuery, RequestLanguage, admin_page, csrf_input, done_notice, notice_and_error,
+    organisation_or_answer, page_heading, see_other, server_error,
 };
 use crate::AppState;
 use crate::auth::Caller;
 use crate::i18n::Locale;
 use crate::profile_form::{ProfileFields, stored_form, today};
-
-#[derive(Debug, serde::Deserialize, Default)]
-pub(super) struct DoneQuery {
-    done: Option<String>,
-}
 
 pub(super) async fn edit_form(
     State(state): State<AppState>,
@@ -112,10 +107,9 @@ fn render(
         errors,
     };
     let main = html! {
-        p { a href=(format!("/organisations/{id}")) { (locale.text("orgadmin.back_to_profile")) } }
-        h1 #admin-title { (title) }
+        (page_heading(locale, id, &title))
         p.lede { (locale.text("orgadmin.edit.intro")) }
-        @if let Some(notice) = notice { p.notice role="status" { (notice) } }
+        (notice_and_error(notice, None))
         @if !errors.is_empty() {
             div.form-error role="alert" #form-error {
                 p { (locale.text("orgadmin.edit.has_errors")) }

@@ -11,17 +11,12 @@ use maud::html;
 use serde::Deserialize;
 
 use super::{
-    RequestLanguage, admin_page, csrf_input, done_notice, organisation_or_answer, see_other,
-    server_error,
+    DoneQuery, RequestLanguage, admin_page, csrf_input, done_notice, notice_and_error,
+    organisation_or_answer, page_heading, see_other, server_error,
 };
 use crate::AppState;
 use crate::auth::Caller;
 use crate::pages::not_found_page;
-
-#[derive(Debug, Deserialize, Default)]
-pub(super) struct DoneQuery {
-    done: Option<String>,
-}
 
 #[derive(Debug, Deserialize, Default)]
 pub(super) struct MemberInput {
@@ -89,10 +84,8 @@ async fn render(
     let path = format!("/organisations/{id}/members");
     let title = locale.format("orgadmin.members.title", &[("name", &stored.profile.name)]);
     let main = html! {
-        p { a href=(format!("/organisations/{id}")) { (locale.text("orgadmin.back_to_profile")) } }
-        h1 #admin-title { (title) }
-        @if let Some(notice) = notice { p.notice role="status" { (notice) } }
-        @if let Some(error) = error { p.form-error role="alert" #form-error { (error) } }
+        (page_heading(locale, id, &title))
+        (notice_and_error(notice, error))
         p.admin-links {
             a href=(format!("/organisations/{id}/people")) { (locale.text("orgadmin.link.people")) }
         }

@@ -62,7 +62,7 @@ pub(crate) fn may(caller: &Caller, organisation_id: i64, role: OrganisationRole)
 
 /// The organisation a path names, or the answer to give instead (404 for a malformed id or
 /// a missing organisation, a 500 page when the database fails).
-async fn organisation_or_answer(
+pub(crate) async fn organisation_or_answer(
     state: &AppState,
     language: &RequestLanguage,
     id: &str,
@@ -84,8 +84,30 @@ fn server_error(language: &RequestLanguage, error: &dyn std::fmt::Display) -> Re
     error_page(language, StatusCode::INTERNAL_SERVER_ERROR)
 }
 
+/// The `done=` of a page's query: which change the page was reached after.
+#[derive(Debug, serde::Deserialize, Default)]
+pub(crate) struct DoneQuery {
+    pub(crate) done: Option<String>,
+}
+
+/// The top of a page about one organisation: the link back to its profile and the title.
+pub(crate) fn page_heading(locale: crate::i18n::Locale, id: i64, title: &str) -> Markup {
+    html! {
+        p { a href=(format!("/organisations/{id}")) { (locale.text("orgadmin.back_to_profile")) } }
+        h1 #admin-title { (title) }
+    }
+}
+
+/// The notice after a change and the error of a refused form, each when there is one.
+pub(crate) fn notice_and_error(notice: Option<&str>, error: Option<&str>) -> Markup {
+    html! {
+        @if let Some(notice) = notice { p.notice role="status" { (notice) } }
+        @if let Some(error) = error { p.form-error role="alert" #form-error { (error) } }
+    }
+}
+
 /// A page of the administration area: a wide container titled `title`.
-fn admin_page(
+pub(crate) fn admin_page(
     language: &RequestLanguage,
     status: StatusCode,
     path: &str,

@@ -14,17 +14,13 @@ use maud::html;
 use serde::Deserialize;
 
 use super::{
-    RequestLanguage, admin_page, csrf_input, done_notice, may, organisation_or_answer, role_name,
-    see_other, server_error,
+    DoneQuery, RequestLanguage, admin_page, csrf_input, done_notice, may, notice_and_error,
+    organisation_or_answer, page_heading, role_name, see_other, server_error,
 };
 use crate::AppState;
 use crate::auth::{Caller, new_token, now_unix};
+use crate::pages::account::{TokenField, link_invalid_page};
 use crate::pages::message_page;
-
-#[derive(Debug, Deserialize, Default)]
-pub(super) struct DoneQuery {
-    done: Option<String>,
-}
 
 pub(super) async fn people_page(
     State(state): State<AppState>,
@@ -89,10 +85,8 @@ async fn render(
     let title = locale.format("orgadmin.people.title", &[("name", &stored.profile.name)]);
     let roles = grantable(caller, stored);
     let main = html! {
-        p { a href=(format!("/organisations/{id}")) { (locale.text("orgadmin.back_to_profile")) } }
-        h1 #admin-title { (title) }
-        @if let Some(notice) = notice { p.notice role="status" { (notice) } }
-        @if let Some(error) = error { p.form-error role="alert" #form-error { (error) } }
+        (page_heading(locale, id, &title))
+        (notice_and_error(notice, error))
         p.admin-links {
             a href=(format!("/organisations/{id}/edit")) { (locale.text("orgadmin.link.edit")) }
             @if stored.profile.kind == "cluster" && may(caller, id, OrganisationRole::ClusterManager) {
@@ -303,25 +297,13 @@ pub(super) async fn remove_role(
     .await
 }
 
-#[derive(Debug, Deserialize, Default)]
-pub(super) struct TokenInput {
-    #[serde(default)]
-    token: String,
-}
-
 fn link_invalid(language: &RequestLanguage) -> Response {
-    let locale = language.locale;
-    message_page(
-        locale,
-        StatusCode::NOT_FOUND,
-        locale.text("auth.link_invalid.title"),
-        locale.text("auth.link_invalid.text"),
-    )
+    link_invalid_page(language.locale, StatusCode::NOT_FOUND)
 }
 
 pub(super) async fn invitation_page(
     State(state): State<AppState>,
-    Query(query): Query<TokenInput>,
+    Query(query): Query<TokenField>,
     caller: Caller,
     language: RequestLanguage,
 ) -> Response {
@@ -388,7 +370,7 @@ pub(super) async fn accept_invitation(
     State(state): State<AppState>,
     caller: Caller,
     language: RequestLanguage,
-    Form(input): Form<TokenInput>,
+    Form(input): Form<TokenField>,
 ) -> Response {
     let locale = language.locale;
     let Some(signed_in) = caller.signed_in.as_ref() else {
