@@ -250,16 +250,14 @@ impl Storage {
         context: &AuditContext,
     ) -> Result<(), StorageError> {
         let mut transaction = self.pool().begin().await?;
-        sqlx::query(
-            "INSERT INTO organisation_roles (user_id, organisation_id, role, granted_at, granted_by) \
-             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (user_id, organisation_id, role) DO NOTHING",
+        insert_organisation_role(
+            &mut transaction,
+            user_id,
+            organisation_id,
+            role,
+            &now_text(),
+            context.actor_user_id,
         )
-        .bind(user_id)
-        .bind(organisation_id)
-        .bind(role)
-        .bind(now_text())
-        .bind(context.actor_user_id)
-        .execute(&mut *transaction)
         .await?;
         write_audit(
             &mut transaction,
@@ -611,6 +609,29 @@ impl Storage {
             })
             .collect()
     }
+}
+
+/// Gives `role` in the organisation to the person (nothing if they hold it already).
+pub(crate) async fn insert_organisation_role(
+    transaction: &mut Transaction<'static, Any>,
+    user_id: i64,
+    organisation_id: i64,
+    role: &str,
+    at: &str,
+    granted_by: Option<i64>,
+) -> Result<(), StorageError> {
+    sqlx::query(
+        "INSERT INTO organisation_roles (user_id, organisation_id, role, granted_at, granted_by) \
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (user_id, organisation_id, role) DO NOTHING",
+    )
+    .bind(user_id)
+    .bind(organisation_id)
+    .bind(role)
+    .bind(at)
+    .bind(granted_by)
+    .execute(&mut **transaction)
+    .await?;
+    Ok(())
 }
 
 /// Sets the account's password hash and ends its sessions, all but `keep_session` when one is

@@ -11,6 +11,7 @@ use std::collections::BTreeSet;
 
 use sqlx::Row;
 
+use crate::accounts::insert_organisation_role;
 use crate::audit::{AuditContext, AuditRecord, write_audit};
 use crate::changes::raise_revisions;
 use crate::organisations::{
@@ -379,16 +380,14 @@ impl Storage {
             transaction.rollback().await?;
             return Ok(InvitationAcceptance::OtherAddress);
         }
-        sqlx::query(
-            "INSERT INTO organisation_roles (user_id, organisation_id, role, granted_at, granted_by) \
-             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (user_id, organisation_id, role) DO NOTHING",
+        insert_organisation_role(
+            &mut transaction,
+            user_id,
+            invitation.organisation_id,
+            &invitation.role,
+            &now_text(),
+            Some(invitation.inviter_user_id),
         )
-        .bind(user_id)
-        .bind(invitation.organisation_id)
-        .bind(&invitation.role)
-        .bind(now_text())
-        .bind(invitation.inviter_user_id)
-        .execute(&mut *transaction)
         .await?;
         write_audit(
             &mut transaction,
@@ -533,17 +532,14 @@ impl Storage {
             "admin"
         };
         if approve {
-            sqlx::query(
-                "INSERT INTO organisation_roles (user_id, organisation_id, role, granted_at, \
-                 granted_by) VALUES ($1, $2, $3, $4, $5) \
-                 ON CONFLICT (user_id, organisation_id, role) DO NOTHING",
+            insert_organisation_role(
+                &mut transaction,
+                claim.user_id,
+                claim.organisation_id,
+                role,
+                &now,
+                context.actor_user_id,
             )
-            .bind(claim.user_id)
-            .bind(claim.organisation_id)
-            .bind(role)
-            .bind(&now)
-            .bind(context.actor_user_id)
-            .execute(&mut *transaction)
             .await?;
         }
         let action = if approve {
@@ -608,21 +604,16 @@ impl Storage {
         .bind(now_text())
         .execute(&mut *transaction)
         .await?;
-        if inserted.rows_affected() == 0 {
-            transaction.rollback().await?;
-            return Ok(MembershipChange::Unchanged);
-        }
-        let revision = membership_written(
+        finish_membership_change(
             self,
-            &mut transaction,
+            transaction,
+            inserted.rows_affected(),
             "cluster.member_add",
             cluster_id,
             member_id,
             context,
         )
-        .await?;
-        transaction.commit().await?;
-        Ok(MembershipChange::Done(revision))
+        .await
     }
 
     /// Removes `member_id` from the member list of cluster `cluster_id`, like
@@ -640,44 +631,46 @@ impl Storage {
                 .bind(member_id)
                 .execute(&mut *transaction)
                 .await?;
-        if removed.rows_affected() == 0 {
-            transaction.rollback().await?;
-            return Ok(MembershipChange::Unchanged);
-        }
-        let revision = membership_written(
+        finish_membership_change(
             self,
-            &mut transaction,
+            transaction,
+            removed.rows_affected(),
             "cluster.member_remove",
             cluster_id,
             member_id,
             context,
         )
-        .await?;
-        transaction.commit().await?;
-        Ok(MembershipChange::Done(revision))
+        .await
     }
 }
 
-/// The revision and audit entry of a membership change.
-async fn membership_written(
+/// Ends a membership change that wrote `rows` rows: with none, rolls back (`Unchanged`);
+/// otherwise gives both organisations a new revision, writes the audit entry and commits.
+async fn finish_membership_change(
     storage: &Storage,
-    transaction: &mut sqlx::Transaction<'static, sqlx::Any>,
+    mut transaction: sqlx::Transaction<'static, sqlx::Any>,
+    rows: u64,
     action: &str,
     cluster_id: i64,
     member_id: i64,
     context: &AuditContext,
-) -> Result<i64, StorageError> {
-    let revision = reserve_ids(transaction, "revision", 1).await?;
+) -> Result<MembershipChange, StorageError> {
+    if rows == 0 {
+        transaction.rollback().await?;
+        return Ok(MembershipChange::Unchanged);
+    }
+    let revision = reserve_ids(&mut transaction, "revision", 1).await?;
     let touched: BTreeSet<i64> = [cluster_id, member_id].into_iter().collect();
-    raise_revisions(transaction, storage.backend(), revision, &touched).await?;
+    raise_revisions(&mut transaction, storage.backend(), revision, &touched).await?;
     let record = AuditRecord::new(action, "organisation", cluster_id.to_string());
     let record = if action.ends_with("add") {
         record.after(serde_json::json!({"member_id": member_id}))
     } else {
         record.before(serde_json::json!({"member_id": member_id}))
     };
-    write_audit(transaction, context, &record).await?;
-    Ok(revision)
+    write_audit(&mut transaction, context, &record).await?;
+    transaction.commit().await?;
+    Ok(MembershipChange::Done(revision))
 }
 
 const CLAIM_SELECT: &str = "SELECT c.id, c.user_id, u.display_name, u.email, u.language, \
