@@ -10,7 +10,9 @@ use axum::http::{Method, StatusCode};
 use clusterhub_accounts::{Token, TokenKind, TotpSecret};
 use clusterhub_storage::{AuditContext, AuditFilter, NewApiToken};
 
-use crate::accounts::{Browser, PASSWORD, link_in_mail, registered, sign_in, token_of};
+use crate::accounts::{
+    Browser, PASSWORD, link_in_mail, registered, sign_in, signed_in, token_of, user_id,
+};
 use crate::support::{TestApp, TestResponse, assert_problem};
 
 fn now() -> i64 {
@@ -48,15 +50,6 @@ async fn age_sign_in(app: &TestApp, browser: &Browser<'_>) {
         .unwrap();
 }
 
-async fn user_id(app: &TestApp, email: &str) -> i64 {
-    app.storage
-        .user_by_email(email)
-        .await
-        .unwrap()
-        .expect("the account")
-        .id
-}
-
 async fn actions(app: &TestApp) -> Vec<String> {
     app.storage
         .audit_entries(None, None, 10_000)
@@ -70,8 +63,7 @@ async fn actions(app: &TestApp) -> Vec<String> {
 #[tokio::test]
 async fn api_tokens_sign_in_until_revoked_and_are_never_stored_in_plain_text() {
     let app = TestApp::new().await;
-    let mut browser = registered(&app, "ada@example.eu", "Ada Lovelace").await;
-    sign_in(&mut browser, "ada@example.eu", PASSWORD).await;
+    let mut browser = signed_in(&app, "ada@example.eu", "Ada Lovelace").await;
 
     assert_eq!(
         browser.get("/account/tokens/new").await.status,
@@ -230,8 +222,7 @@ async fn api_tokens_sign_in_until_revoked_and_are_never_stored_in_plain_text() {
     );
 
     // Revoking another person's token, or a token twice: 404, nothing changes.
-    let mut other = registered(&app, "eve@example.eu", "Eve").await;
-    sign_in(&mut other, "eve@example.eu", PASSWORD).await;
+    let mut other = signed_in(&app, "eve@example.eu", "Eve").await;
     let answer = other
         .post_form(&format!("/account/tokens/{id}/revoke"), &[])
         .await;
@@ -246,8 +237,7 @@ async fn api_tokens_sign_in_until_revoked_and_are_never_stored_in_plain_text() {
 #[tokio::test]
 async fn tokens_through_the_api_need_a_recent_sign_in_and_valid_fields() {
     let app = TestApp::new().await;
-    let mut browser = registered(&app, "grace@example.eu", "Grace Hopper").await;
-    sign_in(&mut browser, "grace@example.eu", PASSWORD).await;
+    let mut browser = signed_in(&app, "grace@example.eu", "Grace Hopper").await;
     let csrf = browser.cookies["clusterhub_csrf"].clone();
     let post = |body: &'static str| (String::from("application/json"), String::from(body));
     let (content_type, body) = post(r#"{"name":"Sync","expires_in_days":400}"#);
@@ -319,8 +309,7 @@ async fn tokens_through_the_api_need_a_recent_sign_in_and_valid_fields() {
 #[tokio::test]
 async fn sensitive_actions_ask_for_the_password_again_then_come_back() {
     let app = TestApp::new().await;
-    let mut browser = registered(&app, "lise@example.eu", "Lise Meitner").await;
-    sign_in(&mut browser, "lise@example.eu", PASSWORD).await;
+    let mut browser = signed_in(&app, "lise@example.eu", "Lise Meitner").await;
     age_sign_in(&app, &browser).await;
 
     for page in [
@@ -432,8 +421,7 @@ async fn sensitive_actions_ask_for_the_password_again_then_come_back() {
 #[tokio::test]
 async fn the_password_and_the_e_mail_address_change_on_the_account_page() {
     let app = TestApp::new().await;
-    let mut browser = registered(&app, "emmy@example.eu", "Emmy Noether").await;
-    sign_in(&mut browser, "emmy@example.eu", PASSWORD).await;
+    let mut browser = signed_in(&app, "emmy@example.eu", "Emmy Noether").await;
     let mut elsewhere = Browser::new(&app);
     sign_in(&mut elsewhere, "emmy@example.eu", PASSWORD).await;
 
@@ -584,8 +572,7 @@ async fn the_password_and_the_e_mail_address_change_on_the_account_page() {
 #[tokio::test]
 async fn consents_are_shown_and_each_change_is_a_new_record() {
     let app = TestApp::new().await;
-    let mut browser = registered(&app, "rosalind@example.eu", "Rosalind Franklin").await;
-    sign_in(&mut browser, "rosalind@example.eu", PASSWORD).await;
+    let mut browser = signed_in(&app, "rosalind@example.eu", "Rosalind Franklin").await;
     let user = user_id(&app, "rosalind@example.eu").await;
     let page = browser.get("/account").await.text();
     assert!(page.contains(

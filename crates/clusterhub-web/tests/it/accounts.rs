@@ -161,6 +161,24 @@ pub(crate) async fn sign_in(
         .await
 }
 
+/// A signed-in browser of a new account.
+pub(crate) async fn signed_in<'a>(app: &'a TestApp, email: &str, name: &str) -> Browser<'a> {
+    let mut browser = registered(app, email, name).await;
+    let answer = sign_in(&mut browser, email, PASSWORD).await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text());
+    browser
+}
+
+/// The id of the account of `email`.
+pub(crate) async fn user_id(app: &TestApp, email: &str) -> i64 {
+    app.storage
+        .user_by_email(email)
+        .await
+        .unwrap()
+        .expect("the account")
+        .id
+}
+
 #[tokio::test]
 async fn sign_up_confirm_sign_in_and_out() {
     let app = TestApp::new().await;

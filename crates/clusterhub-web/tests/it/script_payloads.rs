@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use axum::http::StatusCode;
 use clusterhub_storage::{AuditContext, NewInterest};
 
-use crate::accounts::{Browser, PASSWORD, link_in_mail, registered, sign_in, token_of};
+use crate::accounts::{Browser, PASSWORD, link_in_mail, sign_in, signed_in, token_of, user_id};
 use crate::support::{TestApp, TestResponse, organisation};
 
 const SCRIPT: &str = "<script>alert('x')</script>";
@@ -211,17 +211,6 @@ struct World {
     /// A plain organisation like `profile`: its partner suggestions name `profile`.
     partner: i64,
     invitation_token: String,
-}
-
-async fn user_id(app: &TestApp, email: &str) -> i64 {
-    app.storage.user_by_email(email).await.unwrap().unwrap().id
-}
-
-async fn signed_in<'a>(app: &'a TestApp, email: &str, name: &str) -> Browser<'a> {
-    let mut browser = registered(app, email, name).await;
-    let answer = sign_in(&mut browser, email, PASSWORD).await;
-    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text());
-    browser
 }
 
 async fn world() -> World {
