@@ -62,6 +62,25 @@ fn mail(to: &str) -> OutgoingEmail {
     }
 }
 
+/// The actions of the newest 50 audit entries (by `actor`, when given), newest first.
+async fn actions(storage: &Storage, actor: Option<i64>) -> Vec<String> {
+    storage
+        .audit_entries(actor, None, 50)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|entry| entry.action)
+        .collect()
+}
+
+/// `user`, signed in with `email`, accepts the invitation `digest-1` at `now_unix`.
+async fn accept(storage: &Storage, user: i64, email: &str, now_unix: i64) -> InvitationAcceptance {
+    storage
+        .accept_invitation("digest-1", user, email, now_unix, &context(Some(user)))
+        .await
+        .unwrap()
+}
+
 both!(
     a_hand_edit_writes_row_revision_and_audit_together,
     |storage: Storage| async move {
@@ -229,16 +248,7 @@ both!(
 
         // Another account cannot use it, and its attempt leaves it usable.
         assert_eq!(
-            storage
-                .accept_invitation(
-                    "digest-1",
-                    mallory,
-                    "mallory@example.eu",
-                    1_000,
-                    &context(Some(mallory))
-                )
-                .await
-                .unwrap(),
+            accept(&storage, mallory, "mallory@example.eu", 1_000).await,
             InvitationAcceptance::OtherAddress
         );
         assert!(
@@ -251,29 +261,11 @@ both!(
         );
         // After expiry it does nothing.
         assert_eq!(
-            storage
-                .accept_invitation(
-                    "digest-1",
-                    carl,
-                    "carl@example.eu",
-                    5_000,
-                    &context(Some(carl))
-                )
-                .await
-                .unwrap(),
+            accept(&storage, carl, "carl@example.eu", 5_000).await,
             InvitationAcceptance::Unusable
         );
         assert_eq!(
-            storage
-                .accept_invitation(
-                    "digest-1",
-                    carl,
-                    "Carl@Example.eu",
-                    1_000,
-                    &context(Some(carl))
-                )
-                .await
-                .unwrap(),
+            accept(&storage, carl, "Carl@Example.eu", 1_000).await,
             InvitationAcceptance::Accepted {
                 organisation_id: sme,
                 role: String::from("admin")
@@ -285,16 +277,7 @@ both!(
         );
         // Once.
         assert_eq!(
-            storage
-                .accept_invitation(
-                    "digest-1",
-                    carl,
-                    "carl@example.eu",
-                    1_000,
-                    &context(Some(carl))
-                )
-                .await
-                .unwrap(),
+            accept(&storage, carl, "carl@example.eu", 1_000).await,
             InvitationAcceptance::Unusable
         );
         assert!(
@@ -304,13 +287,7 @@ both!(
                 .unwrap()
                 .is_empty()
         );
-        let actions: Vec<String> = storage
-            .audit_entries(None, None, 50)
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|entry| entry.action)
-            .collect();
+        let actions = actions(&storage, None).await;
         assert!(actions.contains(&String::from("invitation.create")));
         assert!(actions.contains(&String::from("invitation.accept")));
         let logged =
@@ -426,13 +403,7 @@ both!(
                 .unwrap(),
             ClaimRequest::HasAdmin
         );
-        let actions: Vec<String> = storage
-            .audit_entries(Some(admin), None, 50)
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|entry| entry.action)
-            .collect();
+        let actions = actions(&storage, Some(admin)).await;
         assert!(
             actions.contains(&String::from("claim.approve")),
             "{actions:?}"
@@ -513,13 +484,7 @@ both!(
             MembershipChange::Unchanged
         );
         assert_eq!(storage.cluster_member_count(cluster).await.unwrap(), 0);
-        let actions: Vec<String> = storage
-            .audit_entries(Some(1), None, 50)
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|entry| entry.action)
-            .collect();
+        let actions = actions(&storage, Some(1)).await;
         assert_eq!(
             actions,
             vec![
