@@ -705,7 +705,7 @@ pub(crate) async fn insert_consent(
     Ok(())
 }
 
-async fn insert_one_time_token(
+pub(crate) async fn insert_one_time_token(
     transaction: &mut Transaction<'static, Any>,
     token: &NewOneTimeToken,
     now: &str,

@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 
 use sqlx::Row;
 
-use crate::accounts::insert_organisation_role;
+use crate::accounts::{NewOneTimeToken, insert_one_time_token, insert_organisation_role};
 use crate::audit::{AuditContext, AuditRecord, write_audit};
 use crate::changes::raise_revisions;
 use crate::organisations::{
@@ -193,14 +193,7 @@ impl Storage {
 
     /// Whether anyone holds an admin role (admin or cluster manager) in the organisation.
     pub async fn organisation_has_admin(&self, organisation_id: i64) -> Result<bool, StorageError> {
-        let count: i64 = sqlx::query_scalar(&format!(
-            "SELECT COUNT(*) FROM organisation_roles WHERE organisation_id = $1 \
-             AND role IN {ADMIN_ROLES}"
-        ))
-        .bind(organisation_id)
-        .fetch_one(self.pool())
-        .await?;
-        Ok(count > 0)
+        Ok(admin_count(self.pool(), organisation_id).await? > 0)
     }
 
     /// Removes one role of a person in an organisation, with its audit entry. Refused (returns
@@ -227,13 +220,7 @@ impl Storage {
             transaction.rollback().await?;
             return Ok(false);
         }
-        let admins_left: i64 = sqlx::query_scalar(&format!(
-            "SELECT COUNT(*) FROM organisation_roles WHERE organisation_id = $1 \
-             AND role IN {ADMIN_ROLES}"
-        ))
-        .bind(organisation_id)
-        .fetch_one(&mut *transaction)
-        .await?;
+        let admins_left = admin_count(&mut *transaction, organisation_id).await?;
         if admins_left == 0 && (role == "admin" || role == "cluster_manager") {
             transaction.rollback().await?;
             return Ok(false);
@@ -264,18 +251,14 @@ impl Storage {
             "role": invitation.role,
             "email": invitation.email,
         });
-        sqlx::query(
-            "INSERT INTO one_time_tokens (token_digest, user_id, purpose, created_at, \
-             expires_unix, used_at, payload) VALUES ($1, $2, $3, $4, $5, NULL, $6)",
-        )
-        .bind(&invitation.token_digest)
-        .bind(invitation.inviter_user_id)
-        .bind(INVITATION)
-        .bind(now_text())
-        .bind(invitation.expires_unix)
-        .bind(payload.to_string())
-        .execute(&mut *transaction)
-        .await?;
+        let token = NewOneTimeToken {
+            token_digest: invitation.token_digest.clone(),
+            user_id: invitation.inviter_user_id,
+            purpose: String::from(INVITATION),
+            expires_unix: invitation.expires_unix,
+            payload: payload.to_string(),
+        };
+        insert_one_time_token(&mut transaction, &token, &now_text()).await?;
         write_email(&mut transaction, email).await?;
         write_audit(
             &mut transaction,
@@ -426,13 +409,7 @@ impl Storage {
             transaction.rollback().await?;
             return Ok(ClaimRequest::NoSuchOrganisation);
         }
-        let admins: i64 = sqlx::query_scalar(&format!(
-            "SELECT COUNT(*) FROM organisation_roles WHERE organisation_id = $1 \
-             AND role IN {ADMIN_ROLES}"
-        ))
-        .bind(organisation_id)
-        .fetch_one(&mut *transaction)
-        .await?;
+        let admins = admin_count(&mut *transaction, organisation_id).await?;
         if admins > 0 {
             transaction.rollback().await?;
             return Ok(ClaimRequest::HasAdmin);
@@ -642,6 +619,21 @@ impl Storage {
         )
         .await
     }
+}
+
+/// How many admin roles (admin or cluster manager) the organisation has.
+async fn admin_count<'e>(
+    executor: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    organisation_id: i64,
+) -> Result<i64, StorageError> {
+    let count: i64 = sqlx::query_scalar(&format!(
+        "SELECT COUNT(*) FROM organisation_roles WHERE organisation_id = $1 \
+         AND role IN {ADMIN_ROLES}"
+    ))
+    .bind(organisation_id)
+    .fetch_one(executor)
+    .await?;
+    Ok(count)
 }
 
 /// Ends a membership change that wrote `rows` rows: with none, rolls back (`Unchanged`);
