@@ -105,6 +105,7 @@ pub(super) struct Doc;
         responses(
             BadRequest,
             NotModified,
+            TooManyRequests,
             UriTooLong,
             InternalError,
             DatabaseUnavailable
@@ -120,9 +121,33 @@ pub fn document() -> &'static Document {
         for part in super::documents() {
             document.merge(part);
         }
+        answer_429_on_every_change(&mut document);
         document
     });
     &DOCUMENT
+}
+
+/// Every state-changing request with a session passes the form rate limit (`auth/`), so every
+/// POST, PUT, PATCH and DELETE operation can answer 429; operations that declare their own 429
+/// keep it.
+fn answer_429_on_every_change(document: &mut Document) {
+    for item in document.paths.paths.values_mut() {
+        for operation in [
+            &mut item.post,
+            &mut item.put,
+            &mut item.patch,
+            &mut item.delete,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            operation
+                .responses
+                .responses
+                .entry(String::from("429"))
+                .or_insert_with(|| RefOr::Ref(Ref::from_response_name("TooManyRequests")));
+        }
+    }
 }
 
 /// The document as the committed `docs/openapi.json` holds it: pretty-printed, with a final
@@ -209,6 +234,27 @@ impl<'r> ToResponse<'r> for NotModified {
                 .build()
                 .into(),
         )
+    }
+}
+
+/// 429: too many requests from this address or account; `Retry-After` says when to try again.
+pub(crate) struct TooManyRequests;
+
+impl<'r> ToResponse<'r> for TooManyRequests {
+    fn response() -> (&'r str, RefOr<Answer>) {
+        let mut answer = problem_answer(
+            "Too many requests of this kind from this address or account in the last minutes \
+             (`too_many_requests`): sign-in attempts, password resets, sign-ups, and every \
+             state-changing request made with a session. Try again after `Retry-After` seconds.",
+        );
+        answer.headers.insert(
+            String::from("Retry-After"),
+            HeaderBuilder::new()
+                .schema(u64::schema())
+                .description(Some("Seconds to wait before trying again"))
+                .build(),
+        );
+        ("TooManyRequests", answer.into())
     }
 }
 
