@@ -117,6 +117,19 @@ pub(crate) fn field(id: &str, label: &str, input: Markup, hint: Option<&str>) ->
     }
 }
 
+/// The field for a code of the authenticator app or a recovery code, with its hint.
+pub(crate) fn second_factor_field(id: &str, locale: Locale) -> Markup {
+    let hint = format!("{id}-hint");
+    field(
+        id,
+        locale.text("auth.totp.code"),
+        html! {
+            input id=(id) type="text" name="code" required inputmode="numeric" autocomplete="one-time-code" maxlength="20" aria-describedby=(hint);
+        },
+        Some(locale.text("auth.totp.code_hint")),
+    )
+}
+
 /// Where to go after signing in: a local path only, never another site.
 pub(crate) fn safe_next(next: Option<&str>) -> String {
     match next {
@@ -476,9 +489,10 @@ async fn verify(
 
 // ---- sign in / out ---------------------------------------------------------------------------
 
+/// The page to go back to after signing in or confirming the password.
 #[derive(Debug, Deserialize, Default)]
-struct LoginQuery {
-    next: Option<String>,
+pub(crate) struct NextQuery {
+    pub(crate) next: Option<String>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -493,7 +507,7 @@ struct LoginInput {
 async fn login_form(
     caller: Caller,
     language: RequestLanguage,
-    Query(query): Query<LoginQuery>,
+    Query(query): Query<NextQuery>,
 ) -> Response {
     render_login(
         &caller,
@@ -703,7 +717,7 @@ pub(crate) async fn sign_in(
 async fn second_factor_form(
     caller: Caller,
     language: RequestLanguage,
-    Query(query): Query<LoginQuery>,
+    Query(query): Query<NextQuery>,
 ) -> Response {
     if caller.pending_second_factor.is_none() {
         return Redirect::to("/login").into_response();
@@ -729,9 +743,7 @@ fn render_second_factor(
         form.auth-form method="post" action="/login/second-factor" {
             (csrf_input(caller))
             input type="hidden" name="next" value=(safe_next(next));
-            (field("second-factor-code", locale.text("auth.totp.code"), html! {
-                input #second-factor-code type="text" name="code" required inputmode="numeric" autocomplete="one-time-code" maxlength="20" aria-describedby="second-factor-code-hint";
-            }, Some(locale.text("auth.totp.code_hint"))))
+            (second_factor_field("second-factor-code", locale))
             button.button type="submit" { (locale.text("auth.login.submit")) }
         }
     };

@@ -21,9 +21,9 @@ use serde::Deserialize;
 
 use super::RequestLanguage;
 use super::account::{
-    CONSENT_TEXT_VERSION, TokenField, check_second_factor, consume_link, csrf_input, field,
-    form_page, link_form, link_invalid, message_page, no_referrer, password_refusal, safe_next,
-    shown_once_page, unavailable,
+    CONSENT_TEXT_VERSION, NextQuery, TokenField, check_second_factor, consume_link, csrf_input,
+    field, form_page, link_form, link_invalid, message_page, no_referrer, password_refusal,
+    safe_next, second_factor_field, shown_once_page, unavailable,
 };
 use crate::AppState;
 use crate::auth::{
@@ -228,11 +228,6 @@ fn token_row(caller: &Caller, token: &ApiTokenRecord, now: i64, locale: Locale) 
 
 // ---- confirming the password again -------------------------------------------------------------
 
-#[derive(Debug, Deserialize, Default)]
-struct NextQuery {
-    next: Option<String>,
-}
-
 async fn confirm_form(
     State(state): State<AppState>,
     caller: Caller,
@@ -270,9 +265,7 @@ fn render_confirm(
                 input #confirm-password type="password" name="password" required autocomplete="current-password";
             }, None))
             @if user.totp_secret.is_some() {
-                (field("confirm-code", locale.text("auth.totp.code"), html! {
-                    input #confirm-code type="text" name="code" required inputmode="numeric" autocomplete="one-time-code" maxlength="20" aria-describedby="confirm-code-hint";
-                }, Some(locale.text("auth.totp.code_hint"))))
+                (second_factor_field("confirm-code", locale))
             }
             button.button type="submit" { (locale.text("account.confirm.submit")) }
         }
