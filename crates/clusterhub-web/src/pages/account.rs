@@ -117,6 +117,21 @@ pub(crate) fn field(id: &str, label: &str, input: Markup, hint: Option<&str>) ->
     }
 }
 
+/// A mail to `recipient` in `locale`: the text of `subject`, and `body` filled with `arguments`.
+pub(crate) fn mail_in(
+    locale: Locale,
+    recipient: String,
+    subject: &str,
+    body: &str,
+    arguments: &[(&str, &str)],
+) -> OutgoingEmail {
+    OutgoingEmail {
+        recipient,
+        subject: locale.text(subject).to_owned(),
+        body_text: locale.format(body, arguments),
+    }
+}
+
 /// The field for a code of the authenticator app or a recovery code, with its hint.
 pub(crate) fn second_factor_field(id: &str, locale: Locale) -> Markup {
     let hint = format!("{id}-hint");
@@ -371,14 +386,13 @@ async fn signup(
     match storage.user_by_email(&email).await {
         Ok(Some(_)) => {
             // Same answer as for a new address; the owner learns of the attempt by mail.
-            let mail = OutgoingEmail {
-                recipient: email.clone(),
-                subject: locale.text("mail.exists.subject").to_owned(),
-                body_text: locale.format(
-                    "mail.exists.body",
-                    &[("url", &format!("{public_url}/password/forgot"))],
-                ),
-            };
+            let mail = mail_in(
+                locale,
+                email.clone(),
+                "mail.exists.subject",
+                "mail.exists.body",
+                &[("url", &format!("{public_url}/password/forgot"))],
+            );
             if let Err(error) = storage.enqueue_email(&mail).await {
                 tracing::error!(%error, "could not queue a mail");
             }
@@ -393,20 +407,19 @@ async fn signup(
                 expires_unix: now_unix() + TokenPurpose::VerifyEmail.lifetime_seconds(),
                 payload: String::from("{}"),
             };
-            let mail = OutgoingEmail {
-                recipient: email.clone(),
-                subject: locale.text("mail.verify.subject").to_owned(),
-                body_text: locale.format(
-                    "mail.verify.body",
-                    &[
-                        ("name", name),
-                        (
-                            "url",
-                            &format!("{public_url}/verify-email?token={}", token.expose()),
-                        ),
-                    ],
-                ),
-            };
+            let mail = mail_in(
+                locale,
+                email.clone(),
+                "mail.verify.subject",
+                "mail.verify.body",
+                &[
+                    ("name", name),
+                    (
+                        "url",
+                        &format!("{public_url}/verify-email?token={}", token.expose()),
+                    ),
+                ],
+            );
             let consents = [
                 (
                     String::from("listing"),
@@ -935,20 +948,19 @@ async fn forgot(
                 payload: String::from("{}"),
             };
             let user_locale = Locale::from_code(&user.language).unwrap_or(locale);
-            let mail = OutgoingEmail {
-                recipient: user.email.clone(),
-                subject: user_locale.text("mail.reset.subject").to_owned(),
-                body_text: user_locale.format(
-                    "mail.reset.body",
-                    &[
-                        ("name", &user.display_name),
-                        (
-                            "url",
-                            &format!("{public_url}/password/reset?token={}", token.expose()),
-                        ),
-                    ],
-                ),
-            };
+            let mail = mail_in(
+                user_locale,
+                user.email.clone(),
+                "mail.reset.subject",
+                "mail.reset.body",
+                &[
+                    ("name", &user.display_name),
+                    (
+                        "url",
+                        &format!("{public_url}/password/reset?token={}", token.expose()),
+                    ),
+                ],
+            );
             if let Err(error) = storage
                 .issue_one_time_token(&record, &mail, &caller.audit_context())
                 .await

@@ -13,8 +13,8 @@ use axum::routing::{get, post};
 use clusterhub_accounts::{PasswordHash, TokenKind, TokenPurpose};
 use clusterhub_domain::Email;
 use clusterhub_storage::{
-    ApiTokenRecord, AuditRecord, ConsentRecord, NEVER_EXPIRES, NewOneTimeToken, OutgoingEmail,
-    StorageError, UserRecord, text_of_unix,
+    ApiTokenRecord, AuditRecord, ConsentRecord, NEVER_EXPIRES, NewOneTimeToken, StorageError,
+    UserRecord, text_of_unix,
 };
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -22,8 +22,8 @@ use serde::Deserialize;
 use super::RequestLanguage;
 use super::account::{
     CONSENT_TEXT_VERSION, NextQuery, TokenField, check_second_factor, consume_link, csrf_input,
-    field, form_page, link_form, link_invalid, message_page, no_referrer, password_refusal,
-    safe_next, second_factor_field, shown_once_page, unavailable,
+    field, form_page, link_form, link_invalid, mail_in, message_page, no_referrer,
+    password_refusal, safe_next, second_factor_field, shown_once_page, unavailable,
 };
 use crate::AppState;
 use crate::auth::{
@@ -576,20 +576,19 @@ async fn password_change(
     }
     let hash = PasswordHash::new(&input.password, &random_bytes());
     let user_locale = Locale::from_code(&user.language).unwrap_or(locale);
-    let notice = OutgoingEmail {
-        recipient: user.email.clone(),
-        subject: user_locale.text("mail.password_changed.subject").to_owned(),
-        body_text: user_locale.format(
-            "mail.password_changed.body",
-            &[
-                ("name", &user.display_name),
-                (
-                    "url",
-                    &format!("{}/password/forgot", state.security().public_url),
-                ),
-            ],
-        ),
-    };
+    let notice = mail_in(
+        user_locale,
+        user.email.clone(),
+        "mail.password_changed.subject",
+        "mail.password_changed.body",
+        &[
+            ("name", &user.display_name),
+            (
+                "url",
+                &format!("{}/password/forgot", state.security().public_url),
+            ),
+        ],
+    );
     if let Err(error) = state
         .storage()
         .change_password(
@@ -730,24 +729,23 @@ async fn email_request(
             payload: serde_json::json!({ "email": email }).to_string(),
         };
         let user_locale = Locale::from_code(&user.language).unwrap_or(locale);
-        let mail = OutgoingEmail {
-            recipient: email.clone(),
-            subject: user_locale.text("mail.change_email.subject").to_owned(),
-            body_text: user_locale.format(
-                "mail.change_email.body",
-                &[
-                    ("name", &user.display_name),
-                    (
-                        "url",
-                        &format!(
-                            "{}/account/email/confirm?token={}",
-                            state.security().public_url,
-                            token.expose()
-                        ),
+        let mail = mail_in(
+            user_locale,
+            email.clone(),
+            "mail.change_email.subject",
+            "mail.change_email.body",
+            &[
+                ("name", &user.display_name),
+                (
+                    "url",
+                    &format!(
+                        "{}/account/email/confirm?token={}",
+                        state.security().public_url,
+                        token.expose()
                     ),
-                ],
-            ),
-        };
+                ),
+            ],
+        );
         if let Err(error) = storage
             .issue_one_time_token(&record, &mail, &caller.audit_context())
             .await
@@ -805,14 +803,13 @@ async fn email_confirm(
         Err(error) => return unavailable(error),
     };
     let user_locale = Locale::from_code(&user.language).unwrap_or(locale);
-    let notice = OutgoingEmail {
-        recipient: user.email.clone(),
-        subject: user_locale.text("mail.email_changed.subject").to_owned(),
-        body_text: user_locale.format(
-            "mail.email_changed.body",
-            &[("name", &user.display_name), ("email", &email)],
-        ),
-    };
+    let notice = mail_in(
+        user_locale,
+        user.email.clone(),
+        "mail.email_changed.subject",
+        "mail.email_changed.body",
+        &[("name", &user.display_name), ("email", &email)],
+    );
     let mut context = caller.audit_context();
     context.actor_user_id = Some(user_id);
     match storage
