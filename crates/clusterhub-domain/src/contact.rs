@@ -20,6 +20,8 @@ pub enum WebUrlError {
     TooLong,
     #[error("a website address cannot contain spaces")]
     Space,
+    #[error("a website address cannot contain control characters")]
+    Control,
     #[error("not a web address we can read: {0}")]
     Unreadable(String),
     #[error("a website address starts with http:// or https://, not {0}://")]
@@ -43,6 +45,9 @@ impl WebUrl {
         if trimmed.chars().any(char::is_whitespace) {
             return Err(WebUrlError::Space);
         }
+        if trimmed.chars().any(char::is_control) {
+            return Err(WebUrlError::Control);
+        }
         let parsed = if trimmed.contains("://") {
             Url::parse(trimmed)
         } else {
@@ -58,6 +63,11 @@ impl WebUrl {
         }
         if !parsed.username().is_empty() || parsed.password().is_some() {
             return Err(WebUrlError::Credentials);
+        }
+        // Normalising percent-encodes what the text held raw: the stored form must still fit,
+        // or it would not read back (found by the `domain_values` fuzz target).
+        if parsed.as_str().len() > 2000 {
+            return Err(WebUrlError::TooLong);
         }
         Ok(Self(parsed))
     }
@@ -191,6 +201,12 @@ mod tests {
         check_url(
             "ftp://example.eu",
             Err(WebUrlError::Scheme("ftp".to_owned())),
+        );
+        check_url("https://example.eu/a\u{0}b", Err(WebUrlError::Control));
+        // Under the limit as typed, over it once normalising percent-encodes it.
+        check_url(
+            &format!("example.eu/{}", "<".repeat(700)),
+            Err(WebUrlError::TooLong),
         );
         check_url("https://localhost", Err(WebUrlError::NoDomain));
         check_url("http://192.168.0.1", Err(WebUrlError::NoDomain));
