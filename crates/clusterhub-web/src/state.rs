@@ -81,7 +81,16 @@ impl AppState {
     /// Sets the site's public address (links in e-mails; `https://` turns on `Secure` cookies
     /// and HSTS).
     pub fn with_public_url(mut self, public_url: &str) -> AppState {
-        self.security = Arc::new(Security::new(public_url));
+        let forms_per_minute = self.security.forms_per_minute;
+        self.security = Arc::new(Security::new(public_url).with_form_limit(forms_per_minute));
+        self
+    }
+
+    /// Sets how many state-changing requests (forms, API calls with a session) one client
+    /// address may make a minute (default [`crate::auth::FORMS_PER_MINUTE`]).
+    pub fn with_form_rate_limit(mut self, per_minute: usize) -> AppState {
+        self.security =
+            Arc::new(Security::new(&self.security.public_url).with_form_limit(per_minute));
         self
     }
 

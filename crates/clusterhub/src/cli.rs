@@ -132,6 +132,11 @@ pub struct ServeArgs {
     /// "cross_border": 0}`; fields left out keep their defaults (docs: `clusterhub_partners::Weights`).
     #[arg(long, env = "CLUSTERHUB_PARTNER_WEIGHTS")]
     pub partner_weights: Option<PathBuf>,
+
+    /// State-changing requests (form posts, API calls with a session) one client address may
+    /// make a minute before it is answered 429.
+    #[arg(long, env = "CLUSTERHUB_FORM_RATE_LIMIT", default_value_t = 120)]
+    pub form_rate_limit: usize,
 }
 
 #[derive(Debug, Subcommand)]

@@ -53,6 +53,8 @@ pub struct Security {
     pub secure_cookies: bool,
     /// The site's public address, for links in e-mails (`https://clusterhub.example.eu`).
     pub public_url: String,
+    /// State-changing requests (forms, API calls with a session) per client address a minute.
+    pub forms_per_minute: usize,
     pub(crate) limits: Limits,
 }
 
@@ -69,7 +71,7 @@ pub(crate) struct Limits {
     pub reset_address: Mutex<RateLimiter>,
     /// Sign-ups per address: 20 an hour.
     pub sign_up_address: Mutex<RateLimiter>,
-    /// Other form posts per address: 120 a minute.
+    /// Other form posts per address: [`FORMS_PER_MINUTE`] a minute unless configured.
     pub forms_address: Mutex<RateLimiter>,
     /// Expressions of interest per person: [`INTERESTS_PER_HOUR`] an hour.
     pub interests_user: Mutex<RateLimiter>,
@@ -81,6 +83,9 @@ pub(crate) struct Limits {
 
 /// How many expressions of interest one person may send in an hour.
 pub const INTERESTS_PER_HOUR: usize = 20;
+
+/// State-changing requests per client address a minute, by default (`serve --form-rate-limit`).
+pub const FORMS_PER_MINUTE: usize = 120;
 
 /// How many refusals of one kind from one address the audit log takes in a minute.
 pub const AUDIT_REFUSALS_PER_MINUTE: usize = 20;
@@ -98,18 +103,26 @@ impl Security {
         Security {
             secure_cookies: public_url.starts_with("https://"),
             public_url: public_url.trim_end_matches('/').to_owned(),
+            forms_per_minute: FORMS_PER_MINUTE,
             limits: Limits {
                 sign_in_account: limiter(10, 60),
                 sign_in_address: limiter(100, 60),
                 reset_account: limiter(3, 3600),
                 reset_address: limiter(10, 3600),
                 sign_up_address: limiter(20, 3600),
-                forms_address: limiter(120, 60),
+                forms_address: limiter(FORMS_PER_MINUTE, 60),
                 interests_user: limiter(INTERESTS_PER_HOUR, 3600),
                 audit_refusals: limiter(AUDIT_REFUSALS_PER_MINUTE, 60),
                 audit_suppressed: Mutex::new(std::collections::HashMap::new()),
             },
         }
+    }
+
+    /// The same settings with another limit of state-changing requests per address a minute.
+    pub fn with_form_limit(mut self, per_minute: usize) -> Security {
+        self.forms_per_minute = per_minute;
+        self.limits.forms_address = limiter(per_minute, 60);
+        self
     }
 }
 

@@ -63,6 +63,7 @@ pub async fn run(database: &DatabaseConfig, args: ServeArgs) -> anyhow::Result<E
         .clone()
         .unwrap_or_else(|| format!("http://{address}"));
     let state = AppState::new(storage.clone(), directory.index(), reference)
+        .with_form_rate_limit(args.form_rate_limit)
         .with_public_url(&public_url)
         .with_partner_weights(partner_weights);
     let mailer = crate::mailer::Mailer::start(
