@@ -18,7 +18,8 @@ fuzz_target!(|data: &[u8]| {
     };
     match selector % 7 {
         0 | 1 | 2 => {
-            let kind = [TokenKind::Session, TokenKind::Api, TokenKind::OneTime][selector as usize % 3];
+            let kind =
+                [TokenKind::Session, TokenKind::Api, TokenKind::OneTime][selector as usize % 3];
             if let Ok(token) = Token::parse(kind, text) {
                 // An accepted token is exactly what was presented, and parses again.
                 assert_eq!(token.expose(), text);
@@ -37,8 +38,15 @@ fuzz_target!(|data: &[u8]| {
             let secret = TotpSecret::new([7; 20]);
             let time = u64::from(text.len() as u32) * 1_000_003;
             if let Ok(step) = secret.verify(text, time, None) {
-                assert!(step.abs_diff(time / 30) <= 1, "a code accepted outside the window");
-                assert_eq!(secret.verify(text, time, Some(step)).ok(), None, "a replay accepted");
+                assert!(
+                    step.abs_diff(time / 30) <= 1,
+                    "a code accepted outside the window"
+                );
+                assert_eq!(
+                    secret.verify(text, time, Some(step)).ok(),
+                    None,
+                    "a replay accepted"
+                );
             }
         }
         5 => {

@@ -161,7 +161,9 @@ fuzz_target!(|data: &[u8]| {
     let mut path = String::new();
     let mut rest_of_pattern = pattern.as_str();
     while let Some(open) = rest_of_pattern.find('{') {
-        let close = rest_of_pattern[open..].find('}').map_or(rest_of_pattern.len(), |c| open + c + 1);
+        let close = rest_of_pattern[open..]
+            .find('}')
+            .map_or(rest_of_pattern.len(), |c| open + c + 1);
         path.push_str(&rest_of_pattern[..open]);
         path.push_str(&encode(segment, b"!$&'()*+,;=:@"));
         rest_of_pattern = &rest_of_pattern[close..];

@@ -26,18 +26,32 @@ fuzz_target!(|data: &[u8]| {
     let mut objective = 0i64;
     let mut picked = vec![false; problem.edges.len()];
     for &e in &assignment.pairs {
-        assert!(!std::mem::replace(&mut picked[e], true), "pair {e} picked twice");
+        assert!(
+            !std::mem::replace(&mut picked[e], true),
+            "pair {e} picked twice"
+        );
         let edge = &problem.edges[e];
         agent_load[edge.agent as usize] += 1;
         target_load[edge.target as usize] += 1;
         objective += edge.score;
     }
-    assert_eq!(objective, assignment.objective, "objective is not the sum of the scores");
+    assert_eq!(
+        objective, assignment.objective,
+        "objective is not the sum of the scores"
+    );
     for (party, load) in problem.agents.iter().zip(&agent_load) {
-        assert!((party.min..=party.max).contains(load), "agent {} load {load}", party.id);
+        assert!(
+            (party.min..=party.max).contains(load),
+            "agent {} load {load}",
+            party.id
+        );
     }
     for (party, load) in problem.targets.iter().zip(&target_load) {
-        assert!((party.min..=party.max).contains(load), "target {} load {load}", party.id);
+        assert!(
+            (party.min..=party.max).contains(load),
+            "target {} load {load}",
+            party.id
+        );
     }
     for (e, edge) in problem.edges.iter().enumerate() {
         assert!(!edge.forced || picked[e], "forced pair {e} left out");

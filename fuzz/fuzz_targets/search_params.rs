@@ -20,7 +20,11 @@ fuzz_target!(|data: &[u8]| {
     match selector % 4 {
         0 | 1 => {
             let options = ParseOptions {
-                extra: if selector & 4 != 0 { &["lang", "id"] } else { &[] },
+                extra: if selector & 4 != 0 {
+                    &["lang", "id"]
+                } else {
+                    &[]
+                },
                 ignore_empty: selector & 8 != 0,
                 no_paging: selector & 16 != 0,
             };
@@ -33,7 +37,9 @@ fuzz_target!(|data: &[u8]| {
                         ..ParseOptions::default()
                     },
                 )
-                .unwrap_or_else(|error| panic!("{written:?} (from {text:?}) is refused: {error:?}"));
+                .unwrap_or_else(|error| {
+                    panic!("{written:?} (from {text:?}) is refused: {error:?}")
+                });
                 assert_eq!(again.query, parsed.query, "{text:?} → {written:?}");
             }
         }
