@@ -1,6 +1,6 @@
-//! Fuzzes the whole router with requests a browser or client could send: every API path of the
-//! OpenAPI document and every page, with fuzzed path segments, query strings, form and JSON
-//! bodies (CSRF token included so bodies reach their readers). No answer may be a 5xx, and
+//! Fuzzes the whole router with requests a browser or client could send: every route of the
+//! access policy and of the OpenAPI document, with fuzzed path segments, query strings, form
+//! and JSON bodies (CSRF token included so bodies reach their readers). No answer may be a 5xx, and
 //! nothing may panic. The router runs over a real SQLite file holding 300 demo organisations.
 
 #![no_main]
@@ -18,30 +18,12 @@ use clusterhub_web::AppState;
 use libfuzzer_sys::fuzz_target;
 use tower::ServiceExt;
 
-/// Pages, as router patterns, with the methods they answer.
-const PAGES: &[(&str, &str)] = &[
-    ("GET", "/"),
-    ("GET", "/organisations"),
-    ("GET", "/organisations/{id}"),
-    ("GET", "/selected"),
-    ("GET", "/observatory"),
+/// Pages the access policy declares by path prefix (public read-only families), which its
+/// table of explicit rules does not list.
+const PREFIX_PAGES: &[(&str, &str)] = &[
     ("GET", "/observatory/regions/{nuts}"),
     ("GET", "/observatory/sectors/{sector}"),
     ("GET", "/observatory/compare"),
-    ("GET", "/signup"),
-    ("POST", "/signup"),
-    ("GET", "/login"),
-    ("POST", "/login"),
-    ("GET", "/login/second-factor"),
-    ("POST", "/login/second-factor"),
-    ("POST", "/logout"),
-    ("GET", "/verify-email"),
-    ("POST", "/verify-email"),
-    ("GET", "/password/forgot"),
-    ("POST", "/password/forgot"),
-    ("GET", "/password/reset"),
-    ("POST", "/password/reset"),
-    ("GET", "/account"),
     ("GET", "/static/{file}"),
 ];
 
@@ -89,11 +71,14 @@ fn world() -> &'static World {
     })
 }
 
-/// The pages and every (method, path) of the OpenAPI document.
+/// Every route with an explicit access rule, the prefix-declared pages, and every (method,
+/// path) of the OpenAPI document (taxonomies and observatory figures are prefix-declared too).
 fn routes() -> Vec<(Method, String)> {
-    let mut routes: Vec<(Method, String)> = PAGES
+    let mut routes: Vec<(Method, String)> = clusterhub_web::auth::policy_rules()
         .iter()
-        .map(|(method, path)| (method.parse().expect("a method"), (*path).to_owned()))
+        .map(|(method, path, _)| (*method, *path))
+        .chain(PREFIX_PAGES.iter().copied())
+        .map(|(method, path)| (method.parse().expect("a method"), path.to_owned()))
         .collect();
     let document: serde_json::Value =
         serde_json::from_str(&clusterhub_web::openapi_json()).expect("the OpenAPI document");
@@ -104,6 +89,8 @@ fn routes() -> Vec<(Method, String)> {
             }
         }
     }
+    routes.sort();
+    routes.dedup();
     routes
 }
 
