@@ -186,6 +186,13 @@ impl SearchIndex {
         self.inner.reader.searcher()
     }
 
+    /// Which state of the index searches see: a number that grows whenever a reload makes
+    /// new commits searchable. What is derived from search results may be kept for as long as
+    /// this number stays the same.
+    pub fn generation(&self) -> u64 {
+        self.inner.reader.searcher().generation().generation_id()
+    }
+
     /// Picks up commits made by another handle or process on the same directory.
     pub fn reload(&self) -> Result<(), SearchError> {
         self.inner.reader.reload()?;

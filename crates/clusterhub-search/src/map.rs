@@ -8,8 +8,7 @@
 //! through the in-memory table of every segment (locations and ids), so it costs one pass over
 //! the matches and no access to the stored documents, except for the names of single markers.
 
-use std::collections::HashMap;
-
+use rustc_hash::FxHashMap;
 use tantivy::schema::Value;
 use tantivy::{DocAddress, TantivyDocument};
 
@@ -101,7 +100,9 @@ impl SearchIndex {
                 )));
             }
         }
-        let mut cells: HashMap<(u32, u32), Accumulator> = HashMap::new();
+        // Cells are hashed with Fx: the keys are small integers from our own grid, and the walk
+        // touches one cell per match (SipHash was most of its cost).
+        let mut cells: FxHashMap<(u32, u32), Accumulator> = FxHashMap::default();
         let mut unlocated = 0u64;
         let mut singles_to_name: Vec<(usize, DocAddress)> = Vec::new();
         let mut searcher_for_names = None;

@@ -30,6 +30,7 @@ pub mod i18n;
 mod interests;
 mod middleware;
 pub mod observatory;
+mod page_cache;
 mod pages;
 mod partners;
 mod profile_form;

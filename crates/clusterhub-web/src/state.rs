@@ -11,6 +11,7 @@ use clusterhub_storage::Storage;
 
 use crate::auth::Security;
 use crate::observatory::ObservatoryState;
+use crate::page_cache::PageCache;
 
 /// What the handlers share; cheap to clone (the database handle is a pool, the rest is shared).
 #[derive(Clone)]
@@ -23,6 +24,7 @@ pub struct AppState {
     partner_weights: Weights,
     started_at: Instant,
     version: Arc<str>,
+    page_cache: PageCache,
 }
 
 impl std::fmt::Debug for AppState {
@@ -53,6 +55,7 @@ impl AppState {
             partner_weights: Weights::default(),
             started_at: Instant::now(),
             version: Arc::from(env!("CARGO_PKG_VERSION")),
+            page_cache: PageCache::default(),
         }
     }
 
@@ -70,6 +73,11 @@ impl AppState {
     /// The directory's search index.
     pub fn search(&self) -> &SearchIndex {
         &self.search
+    }
+
+    /// Rendered parts of search pages, per search-index generation.
+    pub(crate) fn page_cache(&self) -> &PageCache {
+        &self.page_cache
     }
 
     /// The observatory's statistics, computed from the stored employment rows on first use and

@@ -10,6 +10,7 @@
 //! list.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{RawQuery, State};
@@ -21,13 +22,14 @@ use clusterhub_reference::{Lang, Reference};
 use clusterhub_search::{
     FacetGroup, Hit, MAX_RESULT_WINDOW, MapClusters, SearchError, SearchQuery, SearchResults, Sort,
 };
-use maud::{Markup, html};
+use maud::{Markup, PreEscaped, html};
 
 use super::map::{self as map_drawing, MapModel, Shaded, View};
 use super::{PageShell, RequestLanguage, html_response};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::i18n::Locale;
+use crate::page_cache::PageKey;
 use crate::search_params::{self, DEFAULT_PER_PAGE, ParseOptions, parse_search, to_query_string};
 
 /// Values of a facet group shown before "show more".
@@ -71,6 +73,25 @@ async fn directory_page(
         Ok(parsed) => parsed.query,
         Err(error) => return bad_search(&language, &error),
     };
+    let title = locale.text("directory.title");
+    let shell = PageShell::new(locale, DIRECTORY_PATH)
+        .with_version(state.version())
+        .with_script("directory.js");
+    // The generation is read before searching: a part rendered from a newer state than its key
+    // says is only fresher, never staler.
+    let key = PageKey {
+        page: DIRECTORY_PATH,
+        generation: state.search().generation(),
+        language: locale.code(),
+        search: to_query_string(&query),
+    };
+    if let Some(main) = state.page_cache().get(&key) {
+        return html_response(
+            &language,
+            StatusCode::OK,
+            shell.render(title, PreEscaped(String::from(&*main))),
+        );
+    }
     let search = state.search().clone();
     let search_query = query.clone();
     let gathered = tokio::task::spawn_blocking(move || gather(&search, &search_query)).await;
@@ -113,12 +134,13 @@ async fn directory_page(
             tracing::warn!(%error, "the descriptions of the page's hits could not be read");
         }
     }
-    let title = locale.text("directory.title");
-    let shell = PageShell::new(locale, DIRECTORY_PATH)
-        .with_version(state.version())
-        .with_script("directory.js");
-    let main = render(locale, &query, &gathered);
-    html_response(&language, StatusCode::OK, shell.render(title, main))
+    let main = render(locale, &query, &gathered).into_string();
+    state.page_cache().insert(key, Arc::from(main.as_str()));
+    html_response(
+        &language,
+        StatusCode::OK,
+        shell.render(title, PreEscaped(main)),
+    )
 }
 
 /// Runs the search and the map clusters of the same query (blocking work).

@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 
 use clusterhub_reference::{NutsVersion, Reference};
 use clusterhub_search::MapCluster;
-use maud::{Markup, html};
+use maud::{Markup, PreEscaped, html};
 
 use crate::i18n::Locale;
 
@@ -190,6 +190,8 @@ impl View {
 /// kilometres, and the box of its main body in degrees.
 #[derive(Debug)]
 pub struct Area {
+    /// Only `M`, `L`, `Z`, digits, `-` and spaces (see `path_of`), so it is written into the
+    /// page as it is, without escaping.
     pub path: String,
     /// West, south, east, north of its largest polygon and what lies near it.
     pub main_bounds: (f64, f64, f64, f64),
@@ -532,7 +534,7 @@ pub fn render(model: &MapModel<'_>) -> Markup {
                     g.map-backdrop aria-hidden="true" {
                         @for code in &model.backdrop {
                             @if let Some(area) = countries().get(code) {
-                                path d=(area.path) {}
+                                path d=(PreEscaped(area.path.as_str())) {}
                             }
                         }
                     }
@@ -541,7 +543,7 @@ pub fn render(model: &MapModel<'_>) -> Markup {
                             @if let Some(area) = shapes.get(&shaded.code) {
                                 @let class = class_of(shaded.count, &breaks);
                                 a href=(shaded.href) tabindex="-1" data-code=(shaded.code) {
-                                    path.area.{"area-c" (class)} .area-selected[shaded.selected] d=(area.path) {
+                                    path.area.{"area-c" (class)} .area-selected[shaded.selected] d=(PreEscaped(area.path.as_str())) {
                                         title { (locale.format("directory.map.area_title", &[("name", &shaded.name), ("count", &locale.number(i64::try_from(shaded.count).unwrap_or(i64::MAX)))])) }
                                     }
                                 }
@@ -727,6 +729,16 @@ mod tests {
                 .get(code)
                 .unwrap_or_else(|| panic!("{code} is drawn"));
             assert!(area.path.starts_with('M'), "{code}");
+        }
+        // Outlines go into pages unescaped: nothing in them may need escaping.
+        for area in countries().values().chain(regions().values()) {
+            assert!(
+                area.path
+                    .bytes()
+                    .all(|byte| b"MLZ- ".contains(&byte) || byte.is_ascii_digit()),
+                "{}",
+                area.path
+            );
         }
         assert!(regions().contains_key("DE21"));
         assert!(regions_of("DE").len() > 30);
