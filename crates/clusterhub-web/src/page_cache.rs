@@ -1,4 +1,5 @@
-//! Rendered parts of search pages, kept for the search-index generation they were made from.
+//! Rendered parts of search pages (and whole JSON search answers), kept for the search-index
+//! generation they were made from.
 //!
 //! A directory page is a pure function of the search (as its canonical query string), the
 //! page's language and the index's contents (plus the stored descriptions of its hits, which
@@ -7,6 +8,9 @@
 //! language, search) and reused until the index changes: a visitor's own header (signed in or
 //! not) is rendered around it on every request. An entry made from an older generation is never
 //! served once a newer one is searchable, so a cached page is never staler than the index.
+//!
+//! The JSON search (`GET /api/v1/organisations`) keeps its serialised answers the same way,
+//! under its own path and no language.
 //!
 //! The cache holds at most [`CAPACITY`] entries (least recently used goes first): the popular
 //! searches (the landing page, one country, one sector) stay, the long tail is rendered each time.

@@ -3,6 +3,8 @@
 //! the disjunctive facet counts out. The parameters are read by [`crate::search_params`], the
 //! same parser the directory page uses.
 
+use std::sync::Arc;
+
 use axum::Router;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderValue, header};
@@ -17,6 +19,7 @@ use utoipa::{OpenApi, ToSchema};
 
 use crate::AppState;
 use crate::error::{ApiError, ErrorCode};
+use crate::page_cache::PageKey;
 use crate::search_params::{DEFAULT_PER_PAGE, ParseOptions, parse_search, to_query_string};
 
 /// The search route.
@@ -208,6 +211,16 @@ async fn search(
     let parsed = parse_search(query.as_deref(), ParseOptions::default())?;
     let (page, per_page) = (parsed.query.page, parsed.query.per_page);
     let query = parsed.query;
+    // The answer depends only on the search and the index's state (see `page_cache`).
+    let key = PageKey {
+        page: SEARCH_PATH,
+        generation: state.search().generation(),
+        language: "",
+        search: to_query_string(&query),
+    };
+    if let Some(body) = state.page_cache().get(&key) {
+        return Ok(json_answer(String::from(&*body)));
+    }
     let results = run_search(state.search(), query.clone()).await?;
     let links = Links::of(&query, results.total);
     let answer = SearchAnswer {
@@ -218,8 +231,16 @@ async fn search(
         facets: FacetsView(&results),
         links,
     };
-    let body = serde_json::to_vec(&answer).map_err(ApiError::internal)?;
-    Ok((
+    let body = serde_json::to_string(&answer).map_err(ApiError::internal)?;
+    state.page_cache().insert(key, Arc::from(body.as_str()));
+    Ok(json_answer(body))
+}
+
+/// The path of the JSON search.
+const SEARCH_PATH: &str = "/api/v1/organisations";
+
+fn json_answer(body: String) -> Response {
+    (
         [
             (
                 header::CONTENT_TYPE,
@@ -229,5 +250,5 @@ async fn search(
         ],
         body,
     )
-        .into_response())
+        .into_response()
 }
