@@ -19,14 +19,14 @@
 //! the next round, and applying a change twice is harmless, so a view that lost its last
 //! cursor only redoes work.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::hash::{BuildHasher, Hasher};
 
 use sqlx::{Any, Row, Transaction};
 
 use crate::organisations::{
-    OrganisationImport, StoredOrganisation, bind_profile, reserve_ids, select_statement,
-    stored_from_row, update_statement,
+    OrganisationImport, StoredOrganisation, bind_profile, parse_json, reserve_ids,
+    select_statement, stored_from_row, update_statement,
 };
 use crate::time_text::now_text;
 use crate::{Backend, Storage, StorageError};
@@ -129,6 +129,30 @@ impl Storage {
         }
         organisations.sort_by_key(|organisation| organisation.id);
         Ok(organisations)
+    }
+
+    /// The descriptions (language code → text) of the stored organisations among `ids`, in id
+    /// order: what a page of search hits shows beside each, without reading whole profiles.
+    pub async fn descriptions_by_ids(
+        &self,
+        ids: &[i64],
+    ) -> Result<Vec<(i64, BTreeMap<String, String>)>, StorageError> {
+        let mut descriptions = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(IDS_PER_STATEMENT) {
+            let sql = format!(
+                "SELECT id, descriptions FROM organisations WHERE id IN ({}) ORDER BY id",
+                self.backend().placeholders(1, chunk.len())
+            );
+            let mut query = sqlx::query(&sql);
+            for id in chunk {
+                query = query.bind(*id);
+            }
+            for row in query.fetch_all(self.pool()).await? {
+                descriptions.push((row.try_get("id")?, parse_json(&row, "descriptions")?));
+            }
+        }
+        descriptions.sort_by_key(|(id, _)| *id);
+        Ok(descriptions)
     }
 
     /// The EU programmes (`H2020`, `HORIZON`, ...) of the projects the chosen organisations took

@@ -1011,7 +1011,7 @@ pub(crate) fn select_statement(tail: &str) -> String {
     )
 }
 
-fn parse_json<T: serde::de::DeserializeOwned>(
+pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(
     row: &AnyRow,
     column: &str,
 ) -> Result<T, StorageError> {

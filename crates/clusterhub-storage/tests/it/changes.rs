@@ -323,6 +323,19 @@ both!(pages_by_id_list, |storage: Storage| async move {
             .unwrap()
             .is_empty()
     );
+    let descriptions = storage.descriptions_by_ids(&ids).await.unwrap();
+    let expected: Vec<_> = all
+        .iter()
+        .map(|stored| (stored.id, stored.profile.descriptions.clone()))
+        .collect();
+    assert_eq!(descriptions, expected, "every description, in id order");
+    assert!(
+        storage
+            .descriptions_by_ids(&[-1, 0])
+            .await
+            .unwrap()
+            .is_empty()
+    );
 });
 
 both!(database_identity_is_stable, |storage: Storage| async move {

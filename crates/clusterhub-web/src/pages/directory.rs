@@ -114,10 +114,9 @@ async fn directory_page(
     };
     // One read for the whole page of hits, not one per hit.
     let ids: Vec<i64> = gathered.results.hits.iter().map(|hit| hit.id).collect();
-    match state.storage().organisations_by_ids(&ids).await {
+    match state.storage().descriptions_by_ids(&ids).await {
         Ok(stored) => {
-            for stored in stored {
-                let descriptions = &stored.profile.descriptions;
+            for (id, descriptions) in stored {
                 let chosen = descriptions
                     .get_key_value(locale.code())
                     .or_else(|| descriptions.get_key_value("en"))
@@ -125,7 +124,7 @@ async fn directory_page(
                 if let Some((language_code, text)) = chosen {
                     gathered
                         .descriptions
-                        .insert(stored.id, (language_code.clone(), shorten(text)));
+                        .insert(id, (language_code.clone(), shorten(text)));
                 }
             }
         }
