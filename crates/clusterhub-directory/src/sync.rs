@@ -15,9 +15,6 @@ use crate::{Directory, DirectoryError};
 /// Organisations read per page during a rebuild, and per chunk during a catch-up.
 const PAGE: i64 = 2_000;
 const CHUNK: usize = 500;
-/// Indexing threads and memory of a rebuild's writer.
-const REBUILD_THREADS: usize = 2;
-const REBUILD_MEMORY_BYTES: usize = 256_000_000;
 
 /// What the index's commit payload records: which database it follows, with which document
 /// mapping, and the highest revision it holds.
@@ -232,9 +229,7 @@ pub(crate) async fn build(
 ) -> Result<(RebuildReport, IndexWriter), DirectoryError> {
     let started = Instant::now();
     let head = storage.feed_head().await?;
-    let mut writer = index.writer_with(REBUILD_THREADS, REBUILD_MEMORY_BYTES)?;
-    writer.set_background_merges(false);
-    writer.set_reload_on_commit(false);
+    let mut writer = index.rebuild_writer()?;
 
     // Pages are read by a task of their own, one page ahead of the indexing.
     let (sender, mut receiver) = tokio::sync::mpsc::channel(2);
@@ -275,7 +270,7 @@ pub(crate) async fn build(
     let payload = Cursor::payload(database_id, head);
     let writer = tokio::task::spawn_blocking(move || {
         writer.commit()?;
-        writer.merge_all()?;
+        writer.merge_down_to(clusterhub_search::REBUILD_SEGMENTS)?;
         writer.commit_with_payload(&payload)?;
         writer.finish()
     })

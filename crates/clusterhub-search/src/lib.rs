@@ -48,7 +48,9 @@ pub use candidates::{
 };
 pub use document::OrganisationDocument;
 pub use geo::distance_km;
-pub use index::{IndexOptions, IndexWriter, SearchIndex};
+pub use index::{
+    IndexOptions, IndexWriter, REBUILD_MEMORY_BYTES, REBUILD_SEGMENTS, REBUILD_THREADS, SearchIndex,
+};
 pub use map::{MAX_MAP_LEVEL, MapCluster, MapClusters};
 pub use query::{BoundingBox, FacetGroup, Filters, Hit, SearchQuery, SearchResults, Sort};
 pub use search::MAX_RESULT_WINDOW;

@@ -44,17 +44,6 @@ const SEED: u64 = 42;
 const SAMPLE_SIZE: usize = 20_000;
 /// Hits per page.
 const PER_PAGE: usize = 20;
-/// Indexing threads and memory of the rebuild writer. With one commit at the end, each thread
-/// writes one segment until its share of the memory is full: 200 MB holds about 500,000
-/// profiles, so a million profiles make two segments and need no merge. (Measured at 1 M on
-/// 2 cores: 100 MB gave 12 segments and a merge into 2 that cost 12% more CPU in all; a commit
-/// every 100,000 profiles gave 20 segments whose merge into one took a third of the build.)
-const WRITER_THREADS: usize = 2;
-const WRITER_BYTES: usize = 400_000_000;
-/// How many segments a rebuild merges into (if it wrote more): one per core, so that the merges
-/// run side by side. Searches over two segments measured as fast as over one at 1 M profiles.
-const REBUILD_SEGMENTS: usize = 2;
-
 /// The design's build rate target (profiles per second).
 const BUILD_TARGET: usize = 200_000;
 
@@ -1020,13 +1009,14 @@ impl Build {
             format!("{} segment(s), no merge", self.segments)
         };
         println!(
-            "index build: {} profiles in {:.1} s ({:.1} s indexing, {merge}): {:.0} profiles/s, ratio {:.2} of the {BUILD_TARGET}/s target; CPU {:.1} s on {WRITER_THREADS} writer threads and the feeding thread ({:.0} profiles per CPU-second)",
+            "index build: {} profiles in {:.1} s ({:.1} s indexing, {merge}): {:.0} profiles/s, ratio {:.2} of the {BUILD_TARGET}/s target; CPU {:.1} s on {} writer threads and the feeding thread ({:.0} profiles per CPU-second)",
             self.profiles,
             (self.indexing + self.merging).as_secs_f64(),
             self.indexing.as_secs_f64(),
             self.rate(),
             self.rate() / BUILD_TARGET as f64,
             self.cpu.as_secs_f64(),
+            clusterhub_search::REBUILD_THREADS,
             self.profiles as f64 / self.cpu.as_secs_f64().max(1e-9)
         );
     }
@@ -1034,7 +1024,7 @@ impl Build {
 
 /// Builds our index on disk the way a rebuild does: background merges off, every profile read
 /// from the corpus file and inserted, one commit, then segments merged down to
-/// [`REBUILD_SEGMENTS`]. The writer's handle is dropped at the end; searches open
+/// [`clusterhub_search::REBUILD_SEGMENTS`]. The writer's handle is dropped at the end; searches open
 /// the index afresh.
 fn build_ours(
     path: &std::path::Path,
@@ -1042,9 +1032,7 @@ fn build_ours(
     profiles: usize,
 ) -> anyhow::Result<Build> {
     let index = SearchIndex::create_in_dir(path)?;
-    let mut writer = index.writer_with(WRITER_THREADS, WRITER_BYTES)?;
-    writer.set_background_merges(false);
-    writer.set_reload_on_commit(false);
+    let mut writer = index.rebuild_writer()?;
     let cpu = process_cpu();
     let started = Instant::now();
     for document in corpus.read(profiles)? {
@@ -1054,7 +1042,7 @@ fn build_ours(
     let indexing = started.elapsed();
     let segments_written = index.committed_segments()?;
     let started = Instant::now();
-    writer.merge_down_to(REBUILD_SEGMENTS)?;
+    writer.merge_down_to(clusterhub_search::REBUILD_SEGMENTS)?;
     writer.finish()?;
     let merging = started.elapsed();
     let segments = index.committed_segments()?;
