@@ -255,3 +255,59 @@ async fn the_selected_list_shows_the_ids_of_its_address_with_exports() {
     let empty = app.get("/selected?lang=en").await.text();
     assert!(empty.contains("Your selected list is empty."));
 }
+
+#[tokio::test]
+async fn a_kept_page_gives_way_to_an_edit_once_the_index_has_it() {
+    let app = TestApp::with_organisations(&seeded()).await;
+    let search = "/organisations?country=DE&lang=en";
+    let first = app.get(search).await.text();
+    assert!(first.contains("Bayern Wasserstoff Cluster"));
+    // The same search again is answered from the page cache, word for word.
+    assert_eq!(app.get(search).await.text(), first);
+    let names = |answer: serde_json::Value| -> Vec<String> {
+        answer["hits"]
+            .as_array()
+            .expect("hits")
+            .iter()
+            .map(|hit| hit["name"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    };
+    let json_search = "/api/v1/organisations?country=DE";
+    assert!(
+        names(app.get(json_search).await.json())
+            .contains(&String::from("Bayern Wasserstoff Cluster"))
+    );
+
+    let stored = app.storage.organisations_page(0, 100).await.unwrap();
+    let munich = stored
+        .iter()
+        .find(|organisation| organisation.profile.external_key == "m1")
+        .expect("the Munich cluster");
+    let mut edited = munich.profile.clone();
+    edited.name = String::from("Hydrogen Valley Bavaria");
+    edited.descriptions = std::collections::BTreeMap::from([(
+        String::from("en"),
+        String::from("Renamed and described anew."),
+    )]);
+    app.storage
+        .update_organisation(munich.id, &edited)
+        .await
+        .unwrap()
+        .expect("updated");
+    app.reindex().await;
+
+    let after = app.get(search).await.text();
+    assert!(after.contains("Hydrogen Valley Bavaria"), "the new name");
+    assert!(
+        after.contains("Renamed and described anew."),
+        "the new description"
+    );
+    assert!(!after.contains("Bayern Wasserstoff Cluster"));
+    // The JSON search is kept the same way and follows the same edit.
+    let after = names(app.get(json_search).await.json());
+    assert!(
+        after.contains(&String::from("Hydrogen Valley Bavaria")),
+        "{after:?}"
+    );
+    assert!(!after.contains(&String::from("Bayern Wasserstoff Cluster")));
+}
