@@ -114,7 +114,7 @@ async fn directory_page(
     };
     // One read for the whole page of hits, not one per hit.
     let ids: Vec<i64> = gathered.results.hits.iter().map(|hit| hit.id).collect();
-    match state.storage().descriptions_by_ids(&ids).await {
+    let complete = match state.storage().descriptions_by_ids(&ids).await {
         Ok(stored) => {
             for (id, descriptions) in stored {
                 let chosen = descriptions
@@ -127,14 +127,19 @@ async fn directory_page(
                         .insert(id, (language_code.clone(), shorten(text)));
                 }
             }
+            true
         }
         Err(error) => {
             // The list still shows without descriptions; the cause is logged.
             tracing::warn!(%error, "the descriptions of the page's hits could not be read");
+            false
         }
-    }
+    };
     let main = render(locale, &query, &gathered).into_string();
-    state.page_cache().insert(key, Arc::from(main.as_str()));
+    // A page missing its descriptions is shown but not kept: the next request tries again.
+    if complete {
+        state.page_cache().insert(key, Arc::from(main.as_str()));
+    }
     html_response(
         &language,
         StatusCode::OK,
