@@ -376,7 +376,8 @@ impl IndexWriter {
     }
 
     /// Turns the merging of segments in the background on (the default) or off. A rebuild turns
-    /// it off, writes everything, commits, and calls [`IndexWriter::merge_all`] once.
+    /// it off ([`SearchIndex::rebuild_writer`]), writes everything, commits, and merges down to
+    /// [`REBUILD_SEGMENTS`] once.
     pub fn set_background_merges(&mut self, enabled: bool) {
         if enabled {
             self.writer
