@@ -45,17 +45,31 @@ pub(crate) fn analyser() -> TextAnalyzer {
     TextAnalyzer::from(ProfileTokenizer::default())
 }
 
-/// Whether an analysed word is one of [`STOP_WORDS`].
+/// Whether an analysed word is one of [`STOP_WORDS`]. Every token of every profile asks, so the
+/// words are packed into integers (bytes and length, see [`packed`]) and looked up in a sorted
+/// table: a string binary search (a `memcmp` call per probe) was a fifth of the indexer's time.
 fn is_stop_word(word: &str) -> bool {
-    static SORTED: OnceLock<(Vec<&'static str>, usize)> = OnceLock::new();
-    let (sorted, longest) = SORTED.get_or_init(|| {
-        let mut sorted = STOP_WORDS.to_vec();
+    static SORTED: OnceLock<Vec<u64>> = OnceLock::new();
+    let sorted = SORTED.get_or_init(|| {
+        let mut sorted: Vec<u64> = STOP_WORDS.iter().filter_map(|word| packed(word)).collect();
         sorted.sort_unstable();
         sorted.dedup();
-        let longest = sorted.iter().map(|word| word.len()).max().unwrap_or(0);
-        (sorted, longest)
+        sorted
     });
-    word.len() <= *longest && sorted.binary_search(&word).is_ok()
+    packed(word).is_some_and(|key| sorted.binary_search(&key).is_ok())
+}
+
+/// A word of at most seven bytes as one number (its bytes, then its length in the top byte), so
+/// that two words are equal exactly when their numbers are; longer words give `None`.
+fn packed(word: &str) -> Option<u64> {
+    let bytes = word.as_bytes();
+    if bytes.len() > 7 {
+        return None;
+    }
+    let mut key = [0u8; 8];
+    key[..bytes.len()].copy_from_slice(bytes);
+    key[7] = bytes.len() as u8;
+    Some(u64::from_le_bytes(key))
 }
 
 /// Lower-cases and folds a word that is not pure ASCII, the way tantivy's `LowerCaser` and
@@ -330,9 +344,25 @@ mod tests {
     #[test]
     fn stop_words_are_found_and_nothing_else() {
         for word in STOP_WORDS {
+            assert!(word.len() <= 7, "{word} is too long to be packed");
             assert!(is_stop_word(word), "{word}");
         }
-        for word in ["", "it", "eu", "art", "cluster", "ands", "zz"] {
+        let near = [
+            "",
+            "it",
+            "eu",
+            "art",
+            "cluster",
+            "ands",
+            "zz",
+            "the\0",
+            "\0the",
+            "th",
+            "thee",
+            "einemx",
+            "einem\0\0",
+        ];
+        for word in near {
             assert!(!is_stop_word(word), "{word}");
         }
     }

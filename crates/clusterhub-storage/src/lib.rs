@@ -44,8 +44,8 @@ pub use organisation_admin::{
     PendingInvitation,
 };
 pub use organisations::{
-    CountGrouping, CountRow, ImportSummary, ImportTransaction, OrganisationImport, PlainInsert,
-    PreparedOrganisation, StoredOrganisation, UnknownCluster,
+    CompactCopy, CountGrouping, CountRow, ImportSummary, ImportTransaction, OrganisationImport,
+    PlainInsert, PreparedOrganisation, StoredOrganisation, UnknownCluster,
 };
 pub use outbox::{OutgoingEmail, QueuedEmail};
 pub use privacy::ERASED_NAME;

@@ -1140,6 +1140,81 @@ impl Storage {
     }
 }
 
+/// What [`Storage::compact_copy_reference`] measured.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CompactCopy {
+    /// Rows copied.
+    pub rows: i64,
+    /// Mean bytes of one row's document (every profile column as text).
+    pub document_bytes: f64,
+    /// The copy and its commit, without preparing the source.
+    pub elapsed: std::time::Duration,
+}
+
+impl Storage {
+    /// The benchmark's floor for SQLite: the same bytes as the organisations of another SQLite
+    /// database, stored in the smallest layout an organisation table could have — an integer key,
+    /// the unique external key and one text holding every other column — copied by one `INSERT …
+    /// SELECT` in one transaction, with the same connection settings as an import. Preparing the
+    /// source (joining each row's columns into its document, in a temporary table) is not timed.
+    /// It tells how fast any row layout can store this much data on this machine. The product
+    /// never uses it.
+    pub async fn compact_copy_reference(
+        &self,
+        source: &std::path::Path,
+    ) -> Result<CompactCopy, StorageError> {
+        if self.backend() != Backend::Sqlite {
+            return Err(StorageError::Conflict(String::from(
+                "the compact copy reference is for SQLite only",
+            )));
+        }
+        let mut connection = self.pool().acquire().await?;
+        let source = source.display().to_string().replace('\'', "''");
+        let document = PROFILE_COLUMNS
+            .iter()
+            .filter(|column| **column != "external_key")
+            .map(|column| format!("coalesce({column}, '')"))
+            .collect::<Vec<_>>()
+            .join(" || char(31) || ");
+        let prepare = format!(
+            "ATTACH DATABASE '{source}' AS copy_source; \
+             CREATE TEMP TABLE compact_source AS SELECT id, external_key, {document} AS document \
+             FROM copy_source.organisations ORDER BY id; \
+             DETACH DATABASE copy_source;"
+        );
+        sqlx::raw_sql(&prepare).execute(&mut *connection).await?;
+        let (rows, document_bytes): (i64, f64) = sqlx::query_as(
+            "SELECT count(*), coalesce(avg(length(CAST(document AS BLOB))), 0.0) FROM compact_source",
+        )
+        .fetch_one(&mut *connection)
+        .await?;
+        let mut sql = String::from(crate::SQLITE_IMPORT_PRAGMAS);
+        sql.push_str(
+            " BEGIN; \
+             CREATE TABLE compact_organisations (id INTEGER PRIMARY KEY, \
+             external_key TEXT NOT NULL UNIQUE, document TEXT NOT NULL); \
+             INSERT INTO compact_organisations SELECT * FROM compact_source ORDER BY id; \
+             COMMIT; ",
+        );
+        sql.push_str(crate::SQLITE_CONNECTION_CACHE);
+        let started = std::time::Instant::now();
+        let result = sqlx::raw_sql(&sql).execute(&mut *connection).await;
+        let elapsed = started.elapsed();
+        if result.is_err() {
+            let _ = sqlx::raw_sql("ROLLBACK").execute(&mut *connection).await;
+        }
+        sqlx::raw_sql("DROP TABLE temp.compact_source")
+            .execute(&mut *connection)
+            .await?;
+        result?;
+        Ok(CompactCopy {
+            rows,
+            document_bytes,
+            elapsed,
+        })
+    }
+}
+
 impl PlainInsert {
     /// Inserts `profiles` with ids from `first_id` on.
     pub async fn insert(
