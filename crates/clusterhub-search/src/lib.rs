@@ -38,6 +38,7 @@ mod index;
 mod labels;
 mod map;
 mod query;
+mod reference;
 mod schema;
 mod search;
 mod selection;
@@ -53,6 +54,7 @@ pub use index::{
 };
 pub use map::{MAX_MAP_LEVEL, MapCluster, MapClusters};
 pub use query::{BoundingBox, FacetGroup, Filters, Hit, SearchQuery, SearchResults, Sort};
+pub use reference::TextOnlyIndex;
 pub use search::MAX_RESULT_WINDOW;
 pub use text::analyse;
 

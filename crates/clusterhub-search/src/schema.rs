@@ -158,42 +158,7 @@ pub(crate) fn to_tantivy(fields: &Fields, document: &OrganisationDocument) -> Ta
     out.add_i64(fields.id, document.id);
     out.add_i64(fields.revision, document.revision);
 
-    // Each text field gets one value: every value costs the indexer a token stream of its own.
-    let mut text = String::with_capacity(
-        document.name.len()
-            + document
-                .names
-                .iter()
-                .map(|name| name.len() + 1)
-                .sum::<usize>(),
-    );
-    text.push_str(&document.name);
-    for name in &document.names {
-        if name != &document.name {
-            text.push('\n');
-            text.push_str(name);
-        }
-    }
-    out.add_text(fields.names, &text);
-    let body = || {
-        document
-            .descriptions
-            .iter()
-            .chain(&document.offers)
-            .chain(&document.requests)
-            .chain(&document.city)
-    };
-    text.clear();
-    text.reserve(body().map(|part| part.len() + 1).sum());
-    for part in body() {
-        if !text.is_empty() {
-            text.push('\n');
-        }
-        text.push_str(part);
-    }
-    if !text.is_empty() {
-        out.add_text(fields.body, &text);
-    }
+    add_texts(&mut out, fields.names, fields.body, document);
 
     let mut term = String::with_capacity(64);
     let mut both = |group: FacetGroup, value: &str| {
@@ -266,6 +231,52 @@ pub(crate) fn to_tantivy(fields: &Fields, document: &OrganisationDocument) -> Ta
         out.add_text(fields.city, city);
     }
     out
+}
+
+/// Adds a profile's searchable texts to `out`: every name in `names`, the descriptions, offers,
+/// requests and city in `body`. Each text field gets one value: every value costs the indexer a
+/// token stream of its own.
+pub(crate) fn add_texts(
+    out: &mut TantivyDocument,
+    names: Field,
+    body: Field,
+    document: &OrganisationDocument,
+) {
+    let mut text = String::with_capacity(
+        document.name.len()
+            + document
+                .names
+                .iter()
+                .map(|name| name.len() + 1)
+                .sum::<usize>(),
+    );
+    text.push_str(&document.name);
+    for name in &document.names {
+        if name != &document.name {
+            text.push('\n');
+            text.push_str(name);
+        }
+    }
+    out.add_text(names, &text);
+    let parts = || {
+        document
+            .descriptions
+            .iter()
+            .chain(&document.offers)
+            .chain(&document.requests)
+            .chain(&document.city)
+    };
+    text.clear();
+    text.reserve(parts().map(|part| part.len() + 1).sum());
+    for part in parts() {
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        text.push_str(part);
+    }
+    if !text.is_empty() {
+        out.add_text(body, &text);
+    }
 }
 
 #[cfg(test)]

@@ -6,8 +6,9 @@
 use std::sync::Arc;
 
 use axum::Router;
+use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use clusterhub_search::{
@@ -19,7 +20,7 @@ use utoipa::{OpenApi, ToSchema};
 
 use crate::AppState;
 use crate::error::{ApiError, ErrorCode};
-use crate::page_cache::PageKey;
+use crate::page_cache::{Form, Kept, PageKey, accepts_gzip, gzip};
 use crate::search_params::{DEFAULT_PER_PAGE, ParseOptions, parse_search, to_query_string};
 
 /// The search route.
@@ -207,6 +208,7 @@ pub fn search_error(error: SearchError) -> ApiError {
 async fn search(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
+    headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let parsed = parse_search(query.as_deref(), ParseOptions::default())?;
     let (page, per_page) = (parsed.query.page, parsed.query.per_page);
@@ -217,9 +219,25 @@ async fn search(
         generation: state.search().generation(),
         language: "",
         search: to_query_string(&query),
+        form: Form::Plain,
     };
-    if let Some(body) = state.page_cache().get(&key) {
-        return Ok(json_answer(String::from(&*body)));
+    let gzipped_key = accepts_gzip(&headers).then(|| key.with_form(Form::Gzipped));
+    if let Some(gzipped_key) = &gzipped_key
+        && let Some(body) = state.page_cache().gzipped(gzipped_key)
+    {
+        return Ok(json_answer(body, true));
+    }
+    if let Some(body) = state.page_cache().text(&key) {
+        return Ok(match gzipped_key {
+            Some(gzipped_key) => {
+                let compressed = gzip(body.as_bytes());
+                state
+                    .page_cache()
+                    .insert(gzipped_key, Kept::Gzipped(compressed.clone()));
+                json_answer(compressed, true)
+            }
+            None => json_answer(Bytes::from(body.as_bytes().to_vec()), false),
+        });
     }
     let results = run_search(state.search(), query.clone()).await?;
     let links = Links::of(&query, results.total);
@@ -232,23 +250,42 @@ async fn search(
         links,
     };
     let body = serde_json::to_string(&answer).map_err(ApiError::internal)?;
-    state.page_cache().insert(key, Arc::from(body.as_str()));
-    Ok(json_answer(body))
+    state
+        .page_cache()
+        .insert(key, Kept::Text(Arc::from(body.as_str())));
+    match gzipped_key {
+        Some(gzipped_key) => {
+            let compressed = gzip(body.as_bytes());
+            state
+                .page_cache()
+                .insert(gzipped_key, Kept::Gzipped(compressed.clone()));
+            Ok(json_answer(compressed, true))
+        }
+        None => Ok(json_answer(Bytes::from(body), false)),
+    }
 }
 
 /// The path of the JSON search.
 const SEARCH_PATH: &str = "/api/v1/organisations";
 
-fn json_answer(body: String) -> Response {
-    (
+/// The answer, gzipped or not (a gzipped body passes the compression layer as it is).
+fn json_answer(body: Bytes, gzipped: bool) -> Response {
+    let mut response = (
         [
             (
                 header::CONTENT_TYPE,
                 HeaderValue::from_static("application/json"),
             ),
             (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+            (header::VARY, HeaderValue::from_static("Accept-Encoding")),
         ],
         body,
     )
-        .into_response()
+        .into_response();
+    if gzipped {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+    }
+    response
 }

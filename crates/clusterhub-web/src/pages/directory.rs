@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{RawQuery, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::get;
 use clusterhub_domain::{LabelLevel, Language, MembersBand, OrgType, SmeStatus, StaffBand};
@@ -25,11 +25,11 @@ use clusterhub_search::{
 use maud::{Markup, PreEscaped, html};
 
 use super::map::{self as map_drawing, MapModel, Shaded, View};
-use super::{PageShell, RequestLanguage, html_response};
+use super::{PageShell, RequestLanguage, html_bytes_response, html_response};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::i18n::Locale;
-use crate::page_cache::PageKey;
+use crate::page_cache::{Form, Kept, PageKey, accepts_gzip, gzip};
 use crate::search_params::{self, DEFAULT_PER_PAGE, ParseOptions, parse_search, to_query_string};
 
 /// Values of a facet group shown before "show more".
@@ -58,6 +58,7 @@ struct Gathered {
 async fn directory_page(
     State(state): State<AppState>,
     RawQuery(raw_query): RawQuery,
+    headers: HeaderMap,
     language: RequestLanguage,
 ) -> Response {
     let locale = language.locale;
@@ -84,32 +85,88 @@ async fn directory_page(
         generation: state.search().generation(),
         language: locale.code(),
         search: to_query_string(&query),
+        form: Form::Plain,
     };
-    if let Some(main) = state.page_cache().get(&key) {
-        return html_response(
-            &language,
-            StatusCode::OK,
-            shell.render(title, PreEscaped(String::from(&*main))),
-        );
+    // A visitor who is not signed in sees the same frame as everyone else, so the whole page can
+    // be kept gzipped for them.
+    let gzipped_key = (crate::auth::current_display_name().is_none() && accepts_gzip(&headers))
+        .then(|| key.with_form(Form::Gzipped));
+    if let Some(gzipped_key) = &gzipped_key
+        && let Some(page) = state.page_cache().gzipped(gzipped_key)
+    {
+        return html_bytes_response(&language, StatusCode::OK, page, true);
     }
+    let main = match state.page_cache().text(&key) {
+        Some(main) => String::from(&*main),
+        None => match render_main(&state, locale, &language, &query).await {
+            Ok((main, complete)) => {
+                // A page missing its descriptions is shown but not kept: the next request tries
+                // again.
+                if !complete {
+                    return html_response(
+                        &language,
+                        StatusCode::OK,
+                        shell.render(title, PreEscaped(main)),
+                    );
+                }
+                state
+                    .page_cache()
+                    .insert(key, Kept::Text(Arc::from(main.as_str())));
+                main
+            }
+            Err(response) => return response,
+        },
+    };
+    let page = shell.render(title, PreEscaped(main)).into_string();
+    let Some(gzipped_key) = gzipped_key else {
+        return html_bytes_response(&language, StatusCode::OK, page.into(), false);
+    };
+    match tokio::task::spawn_blocking(move || gzip(page.as_bytes())).await {
+        Ok(compressed) => {
+            state
+                .page_cache()
+                .insert(gzipped_key, Kept::Gzipped(compressed.clone()));
+            html_bytes_response(&language, StatusCode::OK, compressed, true)
+        }
+        Err(error) => {
+            tracing::error!(%error, "compressing the directory page failed");
+            super::error_page(&language, StatusCode::INTERNAL_SERVER_ERROR)
+        }
+    }
+}
+
+/// Searches, reads the hits' descriptions and renders the main part of the page; whether every
+/// description could be read. An error is the answer to give instead.
+async fn render_main(
+    state: &AppState,
+    locale: Locale,
+    language: &RequestLanguage,
+    query: &SearchQuery,
+) -> Result<(String, bool), Response> {
     let search = state.search().clone();
     let search_query = query.clone();
     let gathered = tokio::task::spawn_blocking(move || gather(&search, &search_query)).await;
     let mut gathered = match gathered {
         Ok(Ok(gathered)) => gathered,
         Ok(Err(SearchError::InvalidQuery(why))) => {
-            return bad_search(
-                &language,
+            return Err(bad_search(
+                language,
                 &ApiError::new(crate::error::ErrorCode::BadRequest, why),
-            );
+            ));
         }
         Ok(Err(error)) => {
             tracing::error!(%error, "the directory search failed");
-            return super::error_page(&language, StatusCode::INTERNAL_SERVER_ERROR);
+            return Err(super::error_page(
+                language,
+                StatusCode::INTERNAL_SERVER_ERROR,
+            ));
         }
         Err(error) => {
             tracing::error!(%error, "the directory search task failed");
-            return super::error_page(&language, StatusCode::INTERNAL_SERVER_ERROR);
+            return Err(super::error_page(
+                language,
+                StatusCode::INTERNAL_SERVER_ERROR,
+            ));
         }
     };
     // One read for the whole page of hits, not one per hit.
@@ -135,16 +192,7 @@ async fn directory_page(
             false
         }
     };
-    let main = render(locale, &query, &gathered).into_string();
-    // A page missing its descriptions is shown but not kept: the next request tries again.
-    if complete {
-        state.page_cache().insert(key, Arc::from(main.as_str()));
-    }
-    html_response(
-        &language,
-        StatusCode::OK,
-        shell.render(title, PreEscaped(main)),
-    )
+    Ok((render(locale, query, &gathered).into_string(), complete))
 }
 
 /// Runs the search and the map clusters of the same query (blocking work).

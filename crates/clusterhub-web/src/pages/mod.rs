@@ -106,8 +106,22 @@ pub(crate) fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
 /// An HTML answer in the request's language. Pages show live figures, so caches must check
 /// with the server each time; the language cookie is set when the visitor just chose one.
 pub fn html_response(language: &RequestLanguage, status: StatusCode, markup: Markup) -> Response {
-    let mut response = (status, markup.into_string()).into_response();
+    html_bytes_response(language, status, markup.into_string().into(), false)
+}
+
+/// [`html_response`] of a page already rendered, and maybe already gzipped (a gzipped body
+/// passes the compression layer as it is).
+pub fn html_bytes_response(
+    language: &RequestLanguage,
+    status: StatusCode,
+    body: axum::body::Bytes,
+    gzipped: bool,
+) -> Response {
+    let mut response = (status, body).into_response();
     let headers = response.headers_mut();
+    if gzipped {
+        headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+    }
     headers.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/html; charset=utf-8"),
@@ -115,7 +129,7 @@ pub fn html_response(language: &RequestLanguage, status: StatusCode, markup: Mar
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     headers.insert(
         header::VARY,
-        HeaderValue::from_static("Accept-Language, Cookie"),
+        HeaderValue::from_static("Accept-Language, Cookie, Accept-Encoding"),
     );
     if let Ok(value) = HeaderValue::from_str(language.locale.code()) {
         headers.insert(header::CONTENT_LANGUAGE, value);

@@ -3,6 +3,7 @@
 
 mod account_security;
 mod accounts;
+mod compression;
 mod directory_page;
 mod errors;
 mod export;

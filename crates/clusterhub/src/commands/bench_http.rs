@@ -16,7 +16,9 @@
 //! The directory page is loaded twice: over eight searches that repeat (the landing page, one
 //! country, ...), which the server's page cache answers after their first rendering, as it does
 //! for a site's popular searches; and over 2,048 different searches, more than that cache keeps,
-//! so each is searched and rendered afresh — the cost of the long tail.
+//! so each is searched and rendered afresh — the cost of the long tail. The repeating searches
+//! are loaded once more by a client that asks for gzip, as browsers do (the server compresses
+//! every such answer afresh).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -56,6 +58,8 @@ const PAGE_TARGET_PER_SECOND: f64 = 5_000.0;
 struct Target {
     name: String,
     paths: Vec<String>,
+    /// Sent as `Accept-Encoding`; the answers must then come gzipped.
+    gzip: bool,
 }
 
 /// What loading one target measured.
@@ -154,6 +158,7 @@ pub async fn run(args: BenchHttpArgs) -> anyhow::Result<ExitCode> {
         paths: (0..1024)
             .map(|step| format!("/reference?id={}", spread(step, max_id)))
             .collect(),
+        gzip: false,
     };
     let reference_measured = load(
         reference_address,
@@ -242,14 +247,22 @@ fn targets(_max_id: i64) -> Vec<Target> {
         Target {
             name: String::from("page /organisations (8 searches)"),
             paths: paths("/organisations"),
+            gzip: false,
+        },
+        Target {
+            name: String::from("page /organisations (8 searches, gzip)"),
+            paths: paths("/organisations"),
+            gzip: true,
         },
         Target {
             name: format!("page /organisations ({DISTINCT_SEARCHES} distinct searches, uncached)"),
             paths: distinct_searches("/organisations"),
+            gzip: false,
         },
         Target {
             name: String::from("JSON /api/v1/organisations (8 searches)"),
             paths: paths("/api/v1/organisations"),
+            gzip: false,
         },
     ]
 }
@@ -368,7 +381,7 @@ fn load(
                     .worker_threads(client_threads)
                     .enable_all()
                     .build()?;
-                runtime.block_on(drive(uris.clone(), connections, duration))
+                runtime.block_on(drive(uris.clone(), target.gzip, connections, duration))
             })
             .join()
             .map_err(|_| anyhow::anyhow!("the load generator panicked"))?
@@ -377,6 +390,7 @@ fn load(
 
 async fn drive(
     uris: Arc<Vec<hyper::Uri>>,
+    gzip: bool,
     connections: usize,
     duration: Duration,
 ) -> anyhow::Result<Measured> {
@@ -388,10 +402,11 @@ async fn drive(
     // Warm-up: open the connections and touch every path.
     let warm_until = Instant::now() + Duration::from_millis(500);
     let counter = Arc::new(AtomicU64::new(0));
-    run_clients(&client, &uris, connections, warm_until, &counter).await?;
+    run_clients(&client, &uris, gzip, connections, warm_until, &counter).await?;
     let started = Instant::now();
     let until = started + duration;
-    let (histogram, failures) = run_clients(&client, &uris, connections, until, &counter).await?;
+    let (histogram, failures) =
+        run_clients(&client, &uris, gzip, connections, until, &counter).await?;
     let elapsed = started.elapsed();
     Ok(Measured {
         requests: histogram.len(),
@@ -402,10 +417,12 @@ async fn drive(
 }
 
 /// `connections` tasks each sending one request after another until `until`; their latencies
-/// (microseconds) merged into one histogram, and how many did not answer 200.
+/// (microseconds) merged into one histogram, and how many did not answer 200 (or, asking for
+/// gzip, came back uncompressed).
 async fn run_clients(
     client: &Client<HttpConnector, Empty<Bytes>>,
     uris: &Arc<Vec<hyper::Uri>>,
+    gzip: bool,
     connections: usize,
     until: Instant,
     counter: &Arc<AtomicU64>,
@@ -422,8 +439,17 @@ async fn run_clients(
                 let step = counter.fetch_add(1, Ordering::Relaxed);
                 let uri = uris[usize::try_from(step)? % uris.len()].clone();
                 let sent = Instant::now();
-                let response = client.get(uri).await?;
-                let ok = response.status() == hyper::StatusCode::OK;
+                let mut request = hyper::Request::get(uri);
+                if gzip {
+                    request = request.header(hyper::header::ACCEPT_ENCODING, "gzip");
+                }
+                let response = client.request(request.body(Empty::new())?).await?;
+                let ok = response.status() == hyper::StatusCode::OK
+                    && (!gzip
+                        || response
+                            .headers()
+                            .get(hyper::header::CONTENT_ENCODING)
+                            .is_some_and(|encoding| encoding == "gzip"));
                 response.into_body().collect().await?;
                 let micros = u64::try_from(sent.elapsed().as_micros())?.max(1);
                 histogram.record(micros)?;

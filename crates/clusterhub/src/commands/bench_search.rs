@@ -31,7 +31,8 @@ use clusterhub_directory::RelatedFacts;
 use clusterhub_import::{OrganisationColumns, RawRow};
 use clusterhub_reference::Reference;
 use clusterhub_search::{
-    BoundingBox, FacetGroup, OrganisationDocument, SearchIndex, SearchQuery, Sort, analyse,
+    BoundingBox, FacetGroup, OrganisationDocument, SearchIndex, SearchQuery, Sort, TextOnlyIndex,
+    analyse,
 };
 use clusterhub_storage::{OrganisationImport, StoredOrganisation};
 use sqlx::{ConnectOptions, Connection, Executor, Row};
@@ -94,6 +95,12 @@ pub async fn run(args: BenchSearchArgs) -> anyhow::Result<ExitCode> {
     } else {
         let build = build_ours(&full_path, &corpus, args.orgs)?;
         build.print();
+        text_only_reference(
+            &scratch.path().join("text-only"),
+            &corpus,
+            args.orgs,
+            &build,
+        )?;
         Some(build)
     };
     let opening = Instant::now();
@@ -1054,6 +1061,36 @@ fn build_ours(
         segments_written,
         segments,
     })
+}
+
+/// Builds [`TextOnlyIndex`] from the same profiles and prints its rate beside ours: how fast
+/// tantivy indexes the texts alone, which bounds any build that uses tantivy for them. The
+/// reference index is deleted afterwards.
+fn text_only_reference(
+    path: &std::path::Path,
+    corpus: &CorpusFile,
+    profiles: usize,
+    ours: &Build,
+) -> anyhow::Result<()> {
+    let mut index = TextOnlyIndex::create_in_dir(path)?;
+    let cpu = process_cpu();
+    let started = Instant::now();
+    for document in corpus.read(profiles)? {
+        index.insert(&document?)?;
+    }
+    index.finish()?;
+    let elapsed = started.elapsed();
+    let cpu = process_cpu().saturating_sub(cpu);
+    std::fs::remove_dir_all(path)?;
+    let rate = profiles as f64 / elapsed.as_secs_f64().max(1e-9);
+    println!(
+        "  reference: tantivy indexing only the texts of the same profiles (same analyser, threads and memory): {rate:.0} profiles/s in {:.1} s, CPU {:.1} s; ours {:.2}× of it; the texts alone are {:.2} of the {BUILD_TARGET}/s target",
+        elapsed.as_secs_f64(),
+        cpu.as_secs_f64(),
+        ours.rate() / rate,
+        rate / BUILD_TARGET as f64
+    );
+    Ok(())
 }
 
 fn measure_ours(

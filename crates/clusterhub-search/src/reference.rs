@@ -1,0 +1,68 @@
+//! The build benchmark's reference: tantivy indexing only the texts of the same profiles.
+
+use std::path::Path;
+
+use tantivy::schema::{IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
+use tantivy::{Index, TantivyDocument};
+
+use crate::SearchError;
+use crate::document::OrganisationDocument;
+use crate::index::{REBUILD_MEMORY_BYTES, REBUILD_THREADS};
+use crate::schema::add_texts;
+use crate::text::{ANALYSER_NAME, analyser};
+
+/// Tantivy writing only what our index's two text fields hold (names; descriptions, offers,
+/// requests and city), with the same analyser, threads and memory as a rebuild, and one commit:
+/// no filter terms, facet column, sort key, coordinates or stored fields. `clusterhub bench
+/// search` builds it from the same profiles beside our index, so the share of the build that
+/// is tantivy's own text indexing shows in the same run. The product never uses it.
+pub struct TextOnlyIndex {
+    writer: tantivy::IndexWriter<TantivyDocument>,
+    names: tantivy::schema::Field,
+    body: tantivy::schema::Field,
+}
+
+impl std::fmt::Debug for TextOnlyIndex {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str("TextOnlyIndex")
+    }
+}
+
+impl TextOnlyIndex {
+    /// Creates the reference index in `path` (made if missing; it must not hold an index yet).
+    pub fn create_in_dir(path: &Path) -> Result<TextOnlyIndex, SearchError> {
+        std::fs::create_dir_all(path)?;
+        let searchable = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(ANALYSER_NAME)
+                .set_index_option(IndexRecordOption::WithFreqs),
+        );
+        let mut builder = Schema::builder();
+        let names = builder.add_text_field("names", searchable.clone());
+        let body = builder.add_text_field("body", searchable);
+        let index = Index::create_in_dir(path, builder.build())?;
+        index.tokenizers().register(ANALYSER_NAME, analyser());
+        let writer = index.writer_with_num_threads(REBUILD_THREADS, REBUILD_MEMORY_BYTES)?;
+        writer.set_merge_policy(Box::new(tantivy::merge_policy::NoMergePolicy));
+        Ok(TextOnlyIndex {
+            writer,
+            names,
+            body,
+        })
+    }
+
+    /// Adds a profile's texts.
+    pub fn insert(&mut self, document: &OrganisationDocument) -> Result<(), SearchError> {
+        let mut out = TantivyDocument::new();
+        add_texts(&mut out, self.names, self.body, document);
+        self.writer.add_document(out)?;
+        Ok(())
+    }
+
+    /// Commits everything written and waits for the indexing threads to finish.
+    pub fn finish(mut self) -> Result<(), SearchError> {
+        self.writer.commit()?;
+        self.writer.wait_merging_threads()?;
+        Ok(())
+    }
+}
