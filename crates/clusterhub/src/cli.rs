@@ -204,6 +204,9 @@ pub enum BenchCommand {
     /// The directory page and the JSON search through HTTP on loopback, beside a minimal axum
     /// route that renders one SQLite row as HTML, loaded the same way in the same run.
     Http(BenchHttpArgs),
+    /// How long `serve` takes to answer: on an empty data directory (demo data loaded first) and
+    /// again on the data it left, beside this binary starting and doing nothing.
+    Start(BenchStartArgs),
     /// The assignment engine on 100k visitors x 10k hosts and a 100k x 100k one-to-one instance,
     /// beside OR-Tools' min-cost flow (Python, `pip install ortools`) on the same instances.
     Match(BenchMatchArgs),
@@ -265,6 +268,13 @@ pub struct BenchHttpArgs {
     /// Seconds each target is loaded.
     #[arg(long, default_value_t = 10)]
     pub seconds: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchStartArgs {
+    /// How many times each start is measured (the median is shown).
+    #[arg(long, default_value_t = 3)]
+    pub runs: usize,
 }
 
 #[derive(Debug, Args)]

@@ -20,6 +20,7 @@ pub async fn run(command: BenchCommand) -> anyhow::Result<ExitCode> {
         BenchCommand::Import(args) => import(args).await,
         BenchCommand::Search(args) => crate::commands::bench_search::run(args).await,
         BenchCommand::Http(args) => crate::commands::bench_http::run(args).await,
+        BenchCommand::Start(args) => crate::commands::bench_start::run(args).await,
         BenchCommand::Observatory(args) => crate::commands::bench_observatory::run(args).await,
         BenchCommand::Match(args) => crate::commands::bench_match::run(args),
         BenchCommand::MatchSolve(args) => crate::commands::bench_match::solve_child(args),

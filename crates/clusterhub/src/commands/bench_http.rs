@@ -348,7 +348,8 @@ async fn serve(router: Router) -> anyhow::Result<SocketAddr> {
     Ok(address)
 }
 
-async fn fetch_status(address: SocketAddr, path: &str) -> anyhow::Result<u16> {
+/// GETs `path` on a fresh connection; the status.
+pub(crate) async fn fetch_status(address: SocketAddr, path: &str) -> anyhow::Result<u16> {
     let client: Client<HttpConnector, Empty<Bytes>> =
         Client::builder(TokioExecutor::new()).build_http();
     let response = client

@@ -5,6 +5,7 @@ mod bench_http;
 mod bench_match;
 mod bench_observatory;
 mod bench_search;
+mod bench_start;
 mod demo;
 mod import;
 mod import_employment;

@@ -1,7 +1,7 @@
 //! `clusterhub serve`: open the database, load demo data into an empty one and the shipped
 //! Eurostat employment table into an empty employment table, bring the search index in
-//! `<data-dir>/search-index` up to date and keep it so, compute the observatory's statistics,
-//! serve HTTP until Ctrl-C or SIGTERM.
+//! `<data-dir>/search-index` up to date and keep it so, serve HTTP until Ctrl-C or SIGTERM while
+//! the observatory's statistics are computed beside it.
 //!
 //! Every node keeps its own index, also when several nodes share one PostgreSQL database: each
 //! one's follower polls the database's change feed, so a write through any node reaches every
@@ -75,12 +75,19 @@ pub async fn run(database: &DatabaseConfig, args: ServeArgs) -> anyhow::Result<E
         },
     )?;
     let retention = tokio::spawn(retention_loop(storage.clone()));
-    // Computed now rather than on the first visit; again whenever an import changes the rows.
-    state
-        .observatory()
-        .current(&storage)
-        .await
-        .context("computing the observatory's statistics")?;
+    // Computed from the start rather than on the first visit, but beside serving rather than
+    // before it (it takes seconds on the full Eurostat table): every other page answers at once,
+    // and an observatory page asked for meanwhile waits for this one computation. Computed
+    // again whenever an import changes the rows.
+    let warming = {
+        let observatory = state.observatory().clone();
+        let storage = storage.clone();
+        tokio::spawn(async move {
+            if let Err(error) = observatory.current(&storage).await {
+                tracing::error!(%error, "computing the observatory's statistics failed");
+            }
+        })
+    };
     let app = clusterhub_web::router(state);
     tracing::info!(
         %address,
@@ -98,6 +105,7 @@ pub async fn run(database: &DatabaseConfig, args: ServeArgs) -> anyhow::Result<E
     follower.stop().await;
     mailer.stop().await;
     retention.abort();
+    warming.abort();
     tracing::info!("shutting down: closing the database");
     storage.close().await;
     Ok(ExitCode::SUCCESS)
