@@ -1,6 +1,7 @@
 //! End-to-end tests of the `clusterhub` binary: real processes, real files, a real SQLite
 //! database in a temp dir, real signals.
 
+mod bench;
 mod cli;
 mod employment;
 mod import;

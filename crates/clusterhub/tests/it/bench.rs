@@ -1,0 +1,96 @@
+//! The benchmarks run end to end on small sizes: they finish, measure what they were asked to
+//! (both databases for the import) and print their figures beside their references.
+
+use crate::{clusterhub, stdout};
+
+/// The PostgreSQL server of the test suite (see `search_sync`), or `None` when there is none
+/// and CI does not require one.
+fn postgres_url() -> Option<String> {
+    let value = std::env::var("CLUSTERHUB_TEST_POSTGRES").ok()?;
+    let value = value.trim();
+    if value.is_empty() || value == "0" {
+        return None;
+    }
+    if value.starts_with("postgres") {
+        Some(value.to_owned())
+    } else {
+        Some(String::from("postgres://postgres@127.0.0.1:5432/test"))
+    }
+}
+
+#[test]
+fn bench_import_measures_sqlite_and_postgresql_beside_their_references() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let mut command = clusterhub();
+    command
+        .arg("bench")
+        .arg("import")
+        .arg("--data-dir")
+        .arg(data_dir.path())
+        .args(["--orgs", "1500"]);
+    let postgres = postgres_url();
+    match &postgres {
+        Some(url) => {
+            command.args([
+                "--backend",
+                "sqlite",
+                "--backend",
+                "postgres",
+                "--postgres-url",
+                url,
+            ]);
+        }
+        None => {
+            assert!(
+                std::env::var_os("CLUSTERHUB_REQUIRE_POSTGRES").is_none(),
+                "CLUSTERHUB_REQUIRE_POSTGRES is set but CLUSTERHUB_TEST_POSTGRES is not"
+            );
+            command.args(["--backend", "sqlite"]);
+        }
+    }
+    let output = command.output().expect("run clusterhub bench import");
+    let text = stdout(&output);
+    assert!(
+        output.status.success(),
+        "{text}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    for line in [
+        "SQLite: CSV → validated → committed",
+        "plain multi-row INSERT",
+        "SQLite alone, the same bytes in 3 columns",
+        "target: SQLite ≥ 300000 rows/s",
+    ] {
+        assert!(text.contains(line), "{line:?} missing from:\n{text}");
+    }
+    if postgres.is_some() {
+        assert!(
+            text.contains("PostgreSQL: CSV → validated → committed"),
+            "{text}"
+        );
+        assert!(text.contains("COPY of the same rows"), "{text}");
+    }
+    assert!(!text.contains("not measured"), "{text}");
+}
+
+#[test]
+fn bench_start_times_a_cold_and_a_second_start_of_serve() {
+    let output = clusterhub()
+        .args(["bench", "start", "--runs", "1"])
+        .output()
+        .expect("run clusterhub bench start");
+    let text = stdout(&output);
+    assert!(
+        output.status.success(),
+        "{text}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    for line in [
+        "reference: this binary started and finished",
+        "cold start (empty data directory",
+        "second start (the data reused)",
+        "observatory map answered",
+    ] {
+        assert!(text.contains(line), "{line:?} missing from:\n{text}");
+    }
+}
