@@ -26,6 +26,18 @@ pub struct EmploymentRow {
     pub source: String,
 }
 
+/// One stored value as the observatory's table takes it (see [`Storage::employment_cells`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmploymentCell {
+    /// A NUTS 2021 code.
+    pub region: String,
+    /// A sector code of the classification, or `TOTAL`.
+    pub sector: String,
+    pub year: i64,
+    /// `None`: the source marks the value missing.
+    pub persons: Option<i64>,
+}
+
 /// What an employment import did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub struct EmploymentImportSummary {
@@ -128,6 +140,33 @@ impl Storage {
                     flags: row.try_get(5)?,
                     code_in_file: row.try_get(6)?,
                     source: row.try_get(7)?,
+                })
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()
+            .map_err(StorageError::from)
+    }
+
+    /// Every stored value of a classification as (region, sector, year, persons), in the order
+    /// of [`Storage::employment_rows`]: what the observatory computes from, read without the
+    /// columns it does not use (the shipped table is 435 k rows, read at every start).
+    pub async fn employment_cells(
+        &self,
+        classification: &str,
+    ) -> Result<Vec<EmploymentCell>, StorageError> {
+        let rows = sqlx::query(
+            "SELECT region, sector, year, persons \
+             FROM employment WHERE classification = $1 ORDER BY region, sector, year",
+        )
+        .bind(classification.to_owned())
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(EmploymentCell {
+                    region: row.try_get(0)?,
+                    sector: row.try_get(1)?,
+                    year: row.try_get(2)?,
+                    persons: row.try_get(3)?,
                 })
             })
             .collect::<Result<Vec<_>, sqlx::Error>>()

@@ -36,7 +36,7 @@ pub use accounts::{
 pub use api_tokens::{ApiTokenRecord, MAX_LIVE_API_TOKENS, NEVER_EXPIRES, NewApiToken};
 pub use audit::{AuditContext, AuditEntry, AuditFilter, AuditRecord};
 pub use changes::OrganisationIds;
-pub use employment::{EmploymentImportSummary, EmploymentRow};
+pub use employment::{EmploymentCell, EmploymentImportSummary, EmploymentRow};
 pub use error::StorageError;
 pub use interests::{InterestRecord, NewInterest};
 pub use organisation_admin::{

@@ -13,7 +13,7 @@ use clusterhub_observatory::{
     Statistics, TableBuilder, compute,
 };
 use clusterhub_reference::{NutsVersion, Reference};
-use clusterhub_storage::{EmploymentRow, Storage, StorageError};
+use clusterhub_storage::{EmploymentCell, Storage, StorageError};
 
 /// The classification name the employment rows of NACE A*10 are stored under.
 pub const NACE_A10: &str = "nace_a10";
@@ -120,7 +120,7 @@ pub fn role_name(role: &SectorRole) -> &'static str {
 
 impl ObservatoryData {
     /// The table and statistics of stored rows (blocking: the computation takes a while).
-    pub fn from_rows(version: i64, rows: &[EmploymentRow]) -> ObservatoryData {
+    pub fn from_rows(version: i64, rows: &[EmploymentCell]) -> ObservatoryData {
         let mut builder = TableBuilder::new(Classification::nace_a10());
         let mut rows_left_out = 0;
         for row in rows {
@@ -297,7 +297,7 @@ impl ObservatoryState {
             return Ok(held);
         }
         let started = std::time::Instant::now();
-        let rows = storage.employment_rows(NACE_A10).await?;
+        let rows = storage.employment_cells(NACE_A10).await?;
         let row_count = rows.len();
         let data = tokio::task::spawn_blocking(move || ObservatoryData::from_rows(version, &rows))
             .await
@@ -323,16 +323,12 @@ impl ObservatoryState {
 mod tests {
     use super::*;
 
-    fn row(region: &str, sector: &str, year: i64, persons: Option<i64>) -> EmploymentRow {
-        EmploymentRow {
-            classification: String::from(NACE_A10),
+    fn row(region: &str, sector: &str, year: i64, persons: Option<i64>) -> EmploymentCell {
+        EmploymentCell {
             region: region.to_owned(),
             sector: sector.to_owned(),
             year,
             persons,
-            flags: String::new(),
-            code_in_file: None,
-            source: String::from("test"),
         }
     }
 

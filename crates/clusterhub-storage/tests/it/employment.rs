@@ -71,6 +71,22 @@ both!(
             &[changed[0].clone(), changed[2].clone(), changed[1].clone()]
         );
         assert_eq!(stored[2].persons, None);
+        // The observatory's narrower read gives the same values in the same order.
+        let cells = storage.employment_cells("nace_a10").await.unwrap();
+        assert_eq!(cells.len(), stored.len());
+        for (cell, row) in cells.iter().zip(&stored) {
+            assert_eq!(
+                (&cell.region, &cell.sector, cell.year, cell.persons),
+                (&row.region, &row.sector, row.year, row.persons)
+            );
+        }
+        assert!(
+            storage
+                .employment_cells("clusters")
+                .await
+                .unwrap()
+                .is_empty()
+        );
         assert_eq!(storage.employment_count("nace_a10").await.unwrap(), 1_503);
         assert_eq!(storage.employment_count("clusters").await.unwrap(), 0);
     }

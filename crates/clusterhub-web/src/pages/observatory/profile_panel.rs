@@ -162,10 +162,9 @@ pub fn render(locale: Locale, strength: &RegionalStrength) -> Markup {
 
 #[cfg(test)]
 mod tests {
-    use clusterhub_storage::EmploymentRow;
+    use clusterhub_storage::EmploymentCell;
 
     use super::*;
-    use crate::observatory::NACE_A10;
 
     fn data() -> ObservatoryData {
         let mut rows = Vec::new();
@@ -181,15 +180,11 @@ mod tests {
                 ("C", manufacturing),
                 ("TOTAL", total),
             ] {
-                rows.push(EmploymentRow {
-                    classification: String::from(NACE_A10),
+                rows.push(EmploymentCell {
                     region: String::from(region),
                     sector: String::from(sector),
                     year: 2000,
                     persons: Some(persons),
-                    flags: String::new(),
-                    code_in_file: None,
-                    source: String::from("test"),
                 });
             }
         }
