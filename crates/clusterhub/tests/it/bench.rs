@@ -1,22 +1,7 @@
 //! The benchmarks run end to end on small sizes: they finish, measure what they were asked to
 //! (both databases for the import) and print their figures beside their references.
 
-use crate::{clusterhub, stdout};
-
-/// The PostgreSQL server of the test suite (see `search_sync`), or `None` when there is none
-/// and CI does not require one.
-fn postgres_url() -> Option<String> {
-    let value = std::env::var("CLUSTERHUB_TEST_POSTGRES").ok()?;
-    let value = value.trim();
-    if value.is_empty() || value == "0" {
-        return None;
-    }
-    if value.starts_with("postgres") {
-        Some(value.to_owned())
-    } else {
-        Some(String::from("postgres://postgres@127.0.0.1:5432/test"))
-    }
-}
+use crate::{clusterhub, postgres_url, stdout};
 
 #[test]
 fn bench_import_measures_sqlite_and_postgresql_beside_their_references() {

@@ -35,6 +35,21 @@ pub fn run(data_dir: &Path, args: &[&str]) -> Output {
         .expect("run clusterhub")
 }
 
+/// The PostgreSQL server of the test suite, as in the storage tests: `CLUSTERHUB_TEST_POSTGRES`
+/// holds a URL, or any other non-empty value for the local default.
+pub fn postgres_url() -> Option<String> {
+    let value = std::env::var("CLUSTERHUB_TEST_POSTGRES").ok()?;
+    let value = value.trim();
+    if value.is_empty() || value == "0" {
+        return None;
+    }
+    if value.starts_with("postgres") {
+        Some(value.to_owned())
+    } else {
+        Some(String::from("postgres://postgres@127.0.0.1:5432/test"))
+    }
+}
+
 pub fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }

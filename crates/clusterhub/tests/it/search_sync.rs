@@ -14,6 +14,8 @@ use std::time::{Duration, Instant};
 
 use clusterhub_storage::{OrganisationImport, Storage};
 
+use crate::postgres_url;
+
 /// How long a change may take to show before the test gives up.
 const DEADLINE: Duration = Duration::from_secs(10);
 
@@ -260,21 +262,6 @@ fn an_edit_reaches_the_search_of_a_sqlite_node() {
         vec![Node::start("sqlite node", data_dir.path(), None)]
     });
     runtime.block_on(storage.close());
-}
-
-/// The PostgreSQL server of the test suite, as in the storage tests: `CLUSTERHUB_TEST_POSTGRES`
-/// holds a URL, or any other non-empty value for the local default.
-fn postgres_url() -> Option<String> {
-    let value = std::env::var("CLUSTERHUB_TEST_POSTGRES").ok()?;
-    let value = value.trim();
-    if value.is_empty() || value == "0" {
-        return None;
-    }
-    if value.starts_with("postgres") {
-        Some(value.to_owned())
-    } else {
-        Some(String::from("postgres://postgres@127.0.0.1:5432/test"))
-    }
 }
 
 /// A PostgreSQL schema of its own for one test, dropped when this is dropped.
