@@ -93,7 +93,7 @@ pub fn accepts_gzip(headers: &HeaderMap) -> bool {
 }
 
 /// `bytes` gzipped at [`GZIP_LEVEL`].
-pub fn gzip(bytes: &[u8]) -> Bytes {
+fn gzip(bytes: &[u8]) -> Bytes {
     let mut encoder = flate2::write::GzEncoder::new(
         Vec::with_capacity(bytes.len() / 3),
         flate2::Compression::new(GZIP_LEVEL),
@@ -105,7 +105,7 @@ pub fn gzip(bytes: &[u8]) -> Bytes {
 
 /// What is kept: rendered text ([`Form::Plain`]), used as it is, or gzipped bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Kept {
+enum Kept {
     Text(Arc<str>),
     Gzipped(Bytes),
 }
@@ -156,8 +156,23 @@ impl PageCache {
         }
     }
 
+    /// Keeps `text` for `key` (a [`Form::Plain`] key) and gives it back as kept.
+    pub fn keep_text(&self, key: PageKey, text: &str) -> Arc<str> {
+        let text: Arc<str> = Arc::from(text);
+        self.insert(key, Kept::Text(text.clone()));
+        text
+    }
+
+    /// Gzips `bytes`, keeps them for `key` (a [`Form::Gzipped`] key) and gives them back.
+    /// Compressing a whole page takes milliseconds: call it off the async threads for those.
+    pub fn keep_gzipped(&self, key: PageKey, bytes: &[u8]) -> Bytes {
+        let compressed = gzip(bytes);
+        self.insert(key, Kept::Gzipped(compressed.clone()));
+        compressed
+    }
+
     /// The part rendered for `key`, if it is still kept.
-    pub fn get(&self, key: &PageKey) -> Option<Kept> {
+    fn get(&self, key: &PageKey) -> Option<Kept> {
         let mut entries = self.entries.lock().unwrap_or_else(|poisoned| {
             // A panic while holding the lock leaves nothing half-written: entries are whole.
             poisoned.into_inner()
@@ -167,7 +182,7 @@ impl PageCache {
 
     /// Keeps `part` for `key`; parts of older generations of the same page go first, as no
     /// request can ask for them again once a newer generation is being served.
-    pub fn insert(&self, key: PageKey, part: Kept) {
+    fn insert(&self, key: PageKey, part: Kept) {
         let mut entries = self
             .entries
             .lock()

@@ -3,8 +3,6 @@
 //! the disjunctive facet counts out. The parameters are read by [`crate::search_params`], the
 //! same parser the directory page uses.
 
-use std::sync::Arc;
-
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
@@ -20,7 +18,7 @@ use utoipa::{OpenApi, ToSchema};
 
 use crate::AppState;
 use crate::error::{ApiError, ErrorCode};
-use crate::page_cache::{Form, Kept, PageKey, accepts_gzip, gzip};
+use crate::page_cache::{Form, PageKey, accepts_gzip};
 use crate::search_params::{DEFAULT_PER_PAGE, ParseOptions, parse_search, to_query_string};
 
 /// The search route.
@@ -227,42 +225,32 @@ async fn search(
     {
         return Ok(json_answer(body, true));
     }
-    if let Some(body) = state.page_cache().text(&key) {
-        return Ok(match gzipped_key {
-            Some(gzipped_key) => {
-                let compressed = gzip(body.as_bytes());
-                state
-                    .page_cache()
-                    .insert(gzipped_key, Kept::Gzipped(compressed.clone()));
-                json_answer(compressed, true)
-            }
-            None => json_answer(Bytes::from(body.as_bytes().to_vec()), false),
-        });
-    }
-    let results = run_search(state.search(), query.clone()).await?;
-    let links = Links::of(&query, results.total);
-    let answer = SearchAnswer {
-        total: results.total,
-        page,
-        per_page,
-        hits: results.hits.iter().map(HitView::from).collect(),
-        facets: FacetsView(&results),
-        links,
+    let body = match state.page_cache().text(&key) {
+        Some(body) => body,
+        None => {
+            let results = run_search(state.search(), query.clone()).await?;
+            let links = Links::of(&query, results.total);
+            let answer = SearchAnswer {
+                total: results.total,
+                page,
+                per_page,
+                hits: results.hits.iter().map(HitView::from).collect(),
+                facets: FacetsView(&results),
+                links,
+            };
+            let body = serde_json::to_string(&answer).map_err(ApiError::internal)?;
+            state.page_cache().keep_text(key, &body)
+        }
     };
-    let body = serde_json::to_string(&answer).map_err(ApiError::internal)?;
-    state
-        .page_cache()
-        .insert(key, Kept::Text(Arc::from(body.as_str())));
-    match gzipped_key {
-        Some(gzipped_key) => {
-            let compressed = gzip(body.as_bytes());
+    Ok(match gzipped_key {
+        Some(gzipped_key) => json_answer(
             state
                 .page_cache()
-                .insert(gzipped_key, Kept::Gzipped(compressed.clone()));
-            Ok(json_answer(compressed, true))
-        }
-        None => Ok(json_answer(Bytes::from(body), false)),
-    }
+                .keep_gzipped(gzipped_key, body.as_bytes()),
+            true,
+        ),
+        None => json_answer(Bytes::copy_from_slice(body.as_bytes()), false),
+    })
 }
 
 /// The path of the JSON search.

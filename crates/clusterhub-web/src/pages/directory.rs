@@ -10,7 +10,6 @@
 //! list.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{RawQuery, State};
@@ -29,7 +28,7 @@ use super::{PageShell, RequestLanguage, html_bytes_response, html_response};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::i18n::Locale;
-use crate::page_cache::{Form, Kept, PageKey, accepts_gzip, gzip};
+use crate::page_cache::{Form, PageKey, accepts_gzip};
 use crate::search_params::{self, DEFAULT_PER_PAGE, ParseOptions, parse_search, to_query_string};
 
 /// Values of a facet group shown before "show more".
@@ -109,9 +108,7 @@ async fn directory_page(
                         shell.render(title, PreEscaped(main)),
                     );
                 }
-                state
-                    .page_cache()
-                    .insert(key, Kept::Text(Arc::from(main.as_str())));
+                state.page_cache().keep_text(key, &main);
                 main
             }
             Err(response) => return response,
@@ -121,13 +118,11 @@ async fn directory_page(
     let Some(gzipped_key) = gzipped_key else {
         return html_bytes_response(&language, StatusCode::OK, page.into(), false);
     };
-    match tokio::task::spawn_blocking(move || gzip(page.as_bytes())).await {
-        Ok(compressed) => {
-            state
-                .page_cache()
-                .insert(gzipped_key, Kept::Gzipped(compressed.clone()));
-            html_bytes_response(&language, StatusCode::OK, compressed, true)
-        }
+    let cache = state.page_cache().clone();
+    match tokio::task::spawn_blocking(move || cache.keep_gzipped(gzipped_key, page.as_bytes()))
+        .await
+    {
+        Ok(compressed) => html_bytes_response(&language, StatusCode::OK, compressed, true),
         Err(error) => {
             tracing::error!(%error, "compressing the directory page failed");
             super::error_page(&language, StatusCode::INTERNAL_SERVER_ERROR)

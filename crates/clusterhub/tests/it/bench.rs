@@ -1,6 +1,8 @@
 //! The benchmarks run end to end on small sizes: they finish, measure what they were asked to
 //! (both databases for the import) and print their figures beside their references.
 
+use std::process::Command;
+
 use crate::{clusterhub, postgres_url, stdout};
 
 #[test]
@@ -33,21 +35,15 @@ fn bench_import_measures_sqlite_and_postgresql_beside_their_references() {
             command.args(["--backend", "sqlite"]);
         }
     }
-    let output = command.output().expect("run clusterhub bench import");
-    let text = stdout(&output);
-    assert!(
-        output.status.success(),
-        "{text}\n{}",
-        String::from_utf8_lossy(&output.stderr)
+    let text = succeeds_printing(
+        &mut command,
+        &[
+            "SQLite: CSV → validated → committed",
+            "plain multi-row INSERT",
+            "SQLite alone, the same bytes in 3 columns",
+            "target: SQLite ≥ 300000 rows/s",
+        ],
     );
-    for line in [
-        "SQLite: CSV → validated → committed",
-        "plain multi-row INSERT",
-        "SQLite alone, the same bytes in 3 columns",
-        "target: SQLite ≥ 300000 rows/s",
-    ] {
-        assert!(text.contains(line), "{line:?} missing from:\n{text}");
-    }
     if postgres.is_some() {
         assert!(
             text.contains("PostgreSQL: CSV → validated → committed"),
@@ -60,22 +56,28 @@ fn bench_import_measures_sqlite_and_postgresql_beside_their_references() {
 
 #[test]
 fn bench_start_times_a_cold_and_a_second_start_of_serve() {
-    let output = clusterhub()
-        .args(["bench", "start", "--runs", "1"])
-        .output()
-        .expect("run clusterhub bench start");
+    succeeds_printing(
+        clusterhub().args(["bench", "start", "--runs", "1"]),
+        &[
+            "reference: this binary started and finished",
+            "cold start (empty data directory",
+            "second start (the data reused)",
+            "observatory map answered",
+        ],
+    );
+}
+
+/// Runs `command`, checks that it succeeds and prints every one of `lines`; gives its output.
+fn succeeds_printing(command: &mut Command, lines: &[&str]) -> String {
+    let output = command.output().expect("run clusterhub bench");
     let text = stdout(&output);
     assert!(
         output.status.success(),
         "{text}\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    for line in [
-        "reference: this binary started and finished",
-        "cold start (empty data directory",
-        "second start (the data reused)",
-        "observatory map answered",
-    ] {
+    for line in lines {
         assert!(text.contains(line), "{line:?} missing from:\n{text}");
     }
+    text
 }
