@@ -40,10 +40,9 @@ use tantivy::{DocId, Opstamp, Searcher, SearcherGeneration, SegmentReader, Tanti
 
 use crate::geo;
 use crate::labels;
+use crate::profiles::ProfileColumns;
 use crate::query::FacetGroup;
-use crate::schema::{
-    FACETS_FIELD, Fields, ID_FIELD, LAT_FIELD, LON_FIELD, NAME_SORT_FIELD, TAG_SEPARATOR,
-};
+use crate::schema::{Fields, ID_FIELD, LAT_FIELD, LON_FIELD, TAG_SEPARATOR};
 use crate::selection::{BATCH, Bits, Selection};
 
 /// A facet value's number within one segment.
@@ -590,8 +589,8 @@ impl FacetCache {
     fn build(&self, reader: &SegmentReader) -> tantivy::Result<SegmentFacets> {
         let max_doc = reader.max_doc();
         let fast = reader.fast_fields();
-        let (plans, globals) = self.term_plans(reader)?;
-        let facet_column = fast.str(FACETS_FIELD)?;
+        let profiles = ProfileColumns::open(reader)?;
+        let (plans, globals) = self.term_plans(&profiles)?;
 
         let group_count = FacetGroup::ALL.len();
         let capacity = max_doc as usize + 1;
@@ -610,16 +609,16 @@ impl FacetCache {
             for column in &mut doc_columns {
                 column.clear();
             }
-            if let Some(facet_column) = &facet_column {
-                for ordinal in facet_column.term_ords(doc) {
-                    let plan = &plans[ordinal as usize];
-                    if let Some(group) = plan.group {
-                        if group == FacetGroup::Nace {
-                            doc_divisions.extend_from_slice(&plan.stream);
-                        }
-                        doc_columns[group.index()].extend_from_slice(&plan.column);
-                        doc_columns[extra_index].extend_from_slice(&plan.extra);
+            for ordinal in profiles.ords(doc) {
+                let Some(plan) = plans.get(ordinal as usize) else {
+                    continue;
+                };
+                if let Some(group) = plan.group {
+                    if group == FacetGroup::Nace {
+                        doc_divisions.extend_from_slice(&plan.stream);
                     }
+                    doc_columns[group.index()].extend_from_slice(&plan.column);
+                    doc_columns[extra_index].extend_from_slice(&plan.extra);
                 }
             }
             doc_divisions.sort_unstable();
@@ -663,17 +662,7 @@ impl FacetCache {
                 }
             })
             .collect();
-        let name_ranks: Vec<u32> = match fast.str(NAME_SORT_FIELD)? {
-            Some(names) => (0..max_doc)
-                .map(|doc| {
-                    names
-                        .term_ords(doc)
-                        .next()
-                        .map_or(u32::MAX, |ordinal| ordinal as u32)
-                })
-                .collect(),
-            None => vec![u32::MAX; max_doc as usize],
-        };
+        let name_ranks: Vec<u32> = (0..max_doc).map(|doc| profiles.name_rank(doc)).collect();
         let mut by_name: Vec<DocId> = (0..max_doc).collect();
         by_name.sort_unstable_by_key(|&doc| (name_ranks[doc as usize], ids[doc as usize]));
         let mut by_id: Vec<DocId> = (0..max_doc).collect();
@@ -787,18 +776,13 @@ impl FacetCache {
             .collect())
     }
 
-    /// Reads the segment's `facets` dictionary and decides, for each term, which local numbers
-    /// it adds to the stream, to its group's column and to the NACE extra column. Gives the
-    /// plans and the global number of every local number.
-    fn term_plans(&self, reader: &SegmentReader) -> tantivy::Result<(Vec<TermPlan>, Vec<u32>)> {
-        let Some(column) = reader.fast_fields().str(FACETS_FIELD)? else {
-            return Ok((Vec::new(), Vec::new()));
-        };
-        let mut terms = Vec::with_capacity(column.num_terms());
-        let mut stream = column.dictionary().stream()?;
-        while stream.advance() {
-            terms.push(String::from_utf8_lossy(stream.key()).into_owned());
-        }
+    /// Reads the segment's facet values (see [`ProfileColumns`]) and decides, for each, which
+    /// local numbers it adds to the stream, to its group's column and to the NACE extra column.
+    /// Gives the plans and the global number of every local number.
+    fn term_plans(&self, profiles: &ProfileColumns) -> tantivy::Result<(Vec<TermPlan>, Vec<u32>)> {
+        let terms: Vec<String> = (0..profiles.num_terms() as u32)
+            .map(|ordinal| String::from_utf8_lossy(profiles.term(ordinal)).into_owned())
+            .collect();
         let mut interner = self
             .interner
             .write()

@@ -12,8 +12,9 @@ use tantivy::{DocId, Index, IndexReader, IndexSettings, ReloadPolicy, TantivyDoc
 use crate::SearchError;
 use crate::document::OrganisationDocument;
 use crate::facets::{FacetCache, FacetWarmer};
+use crate::profiles::ProfilesPlugin;
 use crate::query::{SearchQuery, SearchResults};
-use crate::schema::{self, Fields, REVISION_FIELD};
+use crate::schema::{self, Fields, LINES_TOKENIZER, LinesTokenizer, REVISION_FIELD};
 use crate::text::{ANALYSER_NAME, analyser};
 
 /// Indexing memory of the writer that [`SearchIndex::writer`] returns.
@@ -81,13 +82,19 @@ impl SearchIndex {
         let index = Index::builder()
             .schema(schema::schema())
             .settings(settings())
+            .register_plugin(Arc::new(ProfilesPlugin))
             .create_in_dir(path)?;
         SearchIndex::from_index(index, IndexOptions::default())
     }
 
-    /// Opens the index in `path`.
+    /// Opens the index in `path`; fails if it was written with another layout (an older
+    /// version's), which must be rebuilt.
     pub fn open_in_dir(path: &Path) -> Result<SearchIndex, SearchError> {
-        let index = Index::open_in_dir(path)?;
+        let mut index = Index::open_in_dir(path)?;
+        if index.schema() != schema::schema() {
+            return Err(SearchError::Layout);
+        }
+        index.register_plugin(Arc::new(ProfilesPlugin));
         SearchIndex::from_index(index, IndexOptions::default())
     }
 
@@ -111,12 +118,16 @@ impl SearchIndex {
         let index = Index::builder()
             .schema(schema::schema())
             .settings(settings())
+            .register_plugin(Arc::new(ProfilesPlugin))
             .create_in_ram()?;
         SearchIndex::from_index(index, options)
     }
 
     fn from_index(index: Index, options: IndexOptions) -> Result<SearchIndex, SearchError> {
         index.tokenizers().register(ANALYSER_NAME, analyser());
+        index
+            .tokenizers()
+            .register(LINES_TOKENIZER, LinesTokenizer::default());
         let fields = Fields::resolve(&index.schema())?;
         let cache = Arc::new(FacetCache::new(fields, options.base_min_docs));
         let warmer = Arc::new(FacetWarmer(cache.clone()));
@@ -419,5 +430,27 @@ impl IndexWriter {
             }
         }
         self.commit()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_index_of_another_layout_is_refused_and_ours_opens() -> Result<(), SearchError> {
+        let directory = tempfile::tempdir()?;
+        let mut builder = tantivy::schema::Schema::builder();
+        builder.add_text_field("names", tantivy::schema::TEXT);
+        Index::create_in_dir(directory.path(), builder.build())?;
+        assert!(matches!(
+            SearchIndex::open_in_dir(directory.path()),
+            Err(SearchError::Layout)
+        ));
+
+        let ours = tempfile::tempdir()?;
+        SearchIndex::create_in_dir(ours.path())?;
+        assert_eq!(SearchIndex::open_in_dir(ours.path())?.num_documents(), 0);
+        Ok(())
     }
 }

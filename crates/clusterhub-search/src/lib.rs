@@ -25,9 +25,9 @@
 //! # Ok::<(), clusterhub_search::SearchError>(())
 //! ```
 //!
-//! How it works: tantivy holds the inverted index (keywords and filter terms), fast fields hold
-//! every document's facet values, and the `facets` module turns those into in-memory tables per
-//! segment so that counting every facet group is a tight loop; the `search` module runs one pass
+//! How it works: tantivy holds the inverted index (keywords and filter terms), our own segment
+//! plugin (`profiles`) holds every document's facet values and name sort key, and the `facets`
+//! module turns those into in-memory tables per segment so that counting every facet group is a tight loop; the `search` module runs one pass
 //! for the query and one per active filter group.
 
 mod candidates;
@@ -37,6 +37,7 @@ mod geo;
 mod index;
 mod labels;
 mod map;
+mod profiles;
 mod query;
 mod reference;
 mod schema;
@@ -68,6 +69,9 @@ pub enum SearchError {
     /// The index could not be read or written.
     #[error("search index: {0}")]
     Index(#[from] tantivy::TantivyError),
+    /// The index was written with another layout (by another version) and must be rebuilt.
+    #[error("search index: written with another layout; it must be rebuilt")]
+    Layout,
     /// The index directory could not be created or read.
     #[error("search index directory: {0}")]
     Io(#[from] std::io::Error),

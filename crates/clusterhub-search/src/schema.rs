@@ -6,20 +6,23 @@
 //! | `revision` | i64, fast | telling whether the index holds a profile's latest revision |
 //! | `names` | text (names in every language) | keyword search, boosted |
 //! | `body` | text (descriptions, offers, requests, city) | keyword search (NACE labels and cluster category names are matched through `filter`, see `labels`) |
-//! | `filter` | raw terms | facet filters (`c:DE`, `n:DE21`, `a:62.0`, ...) |
-//! | `facets` | raw text, fast, multi-valued | facet counting: one `tag:value` per value |
-//! | `name_sort` | raw text, fast | sorting by name (its term ordinals are in name order) |
+//! | `filter` | one term per line of one text | facet filters (`c:DE`, `n:DE21`, `a:62.0`, ...) |
+//! | `profile` | custom (our segment plugin, see `profiles`) | facet counting: one `tag:value` per value; sorting by name |
 //! | `lat`, `lon` | f64, fast | the map box, distances (through in-memory map cells) |
 //! | `name`, `city` | stored | what a hit shows |
 //!
 //! Texts are indexed with term frequencies but without positions: there are no phrase queries,
-//! and positions would double the postings.
+//! and positions would double the postings. A profile's filter terms go in as one text, a term
+//! per line ([`LINES_TOKENIZER`]): the indexer pays for every value (a token stream, a length),
+//! and the thirty-odd values of one term each cost 4% of the build's CPU time (measured at
+//! 300,000 profiles: 5.7 → 5.45 s).
 
 use clusterhub_reference::Reference;
 use tantivy::TantivyDocument;
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions,
 };
+use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
 use crate::document::OrganisationDocument;
 use crate::geo;
@@ -29,6 +32,66 @@ use crate::text::ANALYSER_NAME;
 /// The separator between a group's tag and the value in `filter` and `facets` terms.
 pub(crate) const TAG_SEPARATOR: char = ':';
 
+/// The name under which [`LinesTokenizer`] is registered with the index.
+pub(crate) const LINES_TOKENIZER: &str = "clusterhub_lines";
+
+/// Splits a text into its lines, each line one term as it is (empty lines give none): the
+/// filter terms of a profile are identifiers (codes, slugs, ISO codes), which never hold a line
+/// break.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct LinesTokenizer {
+    token: Token,
+}
+
+/// The lines of one text; see [`LinesTokenizer`].
+pub(crate) struct Lines<'a> {
+    text: &'a str,
+    cursor: usize,
+    token: &'a mut Token,
+}
+
+impl Tokenizer for LinesTokenizer {
+    type TokenStream<'a> = Lines<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Lines<'a> {
+        self.token.reset();
+        Lines {
+            text,
+            cursor: 0,
+            token: &mut self.token,
+        }
+    }
+}
+
+impl TokenStream for Lines<'_> {
+    fn advance(&mut self) -> bool {
+        while self.cursor < self.text.len() {
+            let start = self.cursor;
+            let end = self.text[start..]
+                .find('\n')
+                .map_or(self.text.len(), |at| start + at);
+            self.cursor = end + 1;
+            if end > start {
+                self.token.position = self.token.position.wrapping_add(1);
+                self.token.offset_from = start;
+                self.token.offset_to = end;
+                self.token.text.clear();
+                self.token.text.push_str(&self.text[start..end]);
+                return true;
+            }
+        }
+        false
+    }
+
+    fn token(&self) -> &Token {
+        self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.token
+    }
+}
+
 /// The fields of the index, resolved once.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Fields {
@@ -37,16 +100,14 @@ pub(crate) struct Fields {
     pub names: Field,
     pub body: Field,
     pub filter: Field,
-    pub facets: Field,
-    pub name_sort: Field,
+    pub profile: Field,
     pub lat: Field,
     pub lon: Field,
     pub name: Field,
     pub city: Field,
 }
 
-pub(crate) const FACETS_FIELD: &str = "facets";
-pub(crate) const NAME_SORT_FIELD: &str = "name_sort";
+pub(crate) const PROFILE_FIELD: &str = "profile";
 pub(crate) const ID_FIELD: &str = "id";
 pub(crate) const REVISION_FIELD: &str = "revision";
 pub(crate) const LAT_FIELD: &str = "lat";
@@ -68,13 +129,16 @@ pub(crate) fn schema() -> Schema {
         "filter",
         TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
-                .set_tokenizer("raw")
+                .set_tokenizer(LINES_TOKENIZER)
                 .set_index_option(IndexRecordOption::Basic)
                 .set_fieldnorms(false),
         ),
     );
-    builder.add_text_field(FACETS_FIELD, TextOptions::default().set_fast("raw"));
-    builder.add_text_field(NAME_SORT_FIELD, TextOptions::default().set_fast("raw"));
+    builder.add_custom_field(
+        PROFILE_FIELD,
+        crate::profiles::PAYLOAD_TYPE,
+        serde_json::Value::Null,
+    );
     builder.add_f64_field(LAT_FIELD, FAST);
     builder.add_f64_field(LON_FIELD, FAST);
     builder.add_text_field("name", STORED);
@@ -91,8 +155,7 @@ impl Fields {
             names: schema.get_field("names")?,
             body: schema.get_field("body")?,
             filter: schema.get_field("filter")?,
-            facets: schema.get_field(FACETS_FIELD)?,
-            name_sort: schema.get_field(NAME_SORT_FIELD)?,
+            profile: schema.get_field(PROFILE_FIELD)?,
             lat: schema.get_field(LAT_FIELD)?,
             lon: schema.get_field(LON_FIELD)?,
             name: schema.get_field("name")?,
@@ -142,17 +205,9 @@ pub(crate) fn visit_nace_ancestry(code: &str, mut visit: impl FnMut(&str)) {
     visit(code);
 }
 
-/// Writes `tag:value` into `buffer` (cleared first) and gives it back.
-fn tagged_into<'a>(buffer: &'a mut String, group: FacetGroup, value: &str) -> &'a str {
-    buffer.clear();
-    buffer.push(group.tag());
-    buffer.push(TAG_SEPARATOR);
-    buffer.push_str(value);
-    buffer
-}
-
-/// Writes a profile as an index document. Every term is written through one scratch buffer: the
-/// document copies what it is given, so nothing here allocates per value.
+/// Writes a profile as an index document: its texts, its filter terms as one text of lines, its
+/// profile payload (name sort key and facet values, for the `profiles` plugin), coordinates and
+/// stored fields. Nothing here allocates per value.
 pub(crate) fn to_tantivy(fields: &Fields, document: &OrganisationDocument) -> TantivyDocument {
     let mut out = TantivyDocument::new();
     out.add_i64(fields.id, document.id);
@@ -160,11 +215,20 @@ pub(crate) fn to_tantivy(fields: &Fields, document: &OrganisationDocument) -> Ta
 
     add_texts(&mut out, fields.names, fields.body, document);
 
-    let mut term = String::with_capacity(64);
+    // Every filter term goes into one text, a line each; the facet values go into the profile
+    // payload after the name's sort key, a line each as well.
+    let mut filter = String::with_capacity(512);
+    let mut profile = crate::text::sort_key(&document.name);
+    let line = |text: &mut String, group: FacetGroup, value: &str| {
+        text.push(group.tag());
+        text.push(TAG_SEPARATOR);
+        text.push_str(value);
+        text.push('\n');
+    };
+    profile.push('\n');
     let mut both = |group: FacetGroup, value: &str| {
-        let term = tagged_into(&mut term, group, value);
-        out.add_text(fields.filter, term);
-        out.add_text(fields.facets, term);
+        line(&mut filter, group, value);
+        line(&mut profile, group, value);
     };
     both(FacetGroup::Kind, &document.kind);
     both(FacetGroup::Country, &document.country);
@@ -195,29 +259,19 @@ pub(crate) fn to_tantivy(fields: &Fields, document: &OrganisationDocument) -> Ta
         }
     }
     if let Some(nuts) = &document.nuts {
-        out.add_text(
-            fields.facets,
-            tagged_into(&mut term, FacetGroup::Nuts, nuts),
-        );
+        line(&mut profile, FacetGroup::Nuts, nuts);
         for code in nuts_ancestry(nuts) {
-            out.add_text(
-                fields.filter,
-                tagged_into(&mut term, FacetGroup::Nuts, code),
-            );
+            line(&mut filter, FacetGroup::Nuts, code);
         }
     }
     for code in &document.nace {
-        out.add_text(
-            fields.facets,
-            tagged_into(&mut term, FacetGroup::Nace, code),
-        );
+        line(&mut profile, FacetGroup::Nace, code);
         visit_nace_ancestry(code, |prefix| {
-            out.add_text(
-                fields.filter,
-                tagged_into(&mut term, FacetGroup::Nace, prefix),
-            );
+            line(&mut filter, FacetGroup::Nace, prefix);
         });
     }
+    out.add_text(fields.filter, &filter);
+    out.add_custom(fields.profile, profile.as_bytes());
 
     if let Some((lat, lon)) = document.location
         && geo::is_valid(lat, lon)
@@ -225,7 +279,6 @@ pub(crate) fn to_tantivy(fields: &Fields, document: &OrganisationDocument) -> Ta
         out.add_f64(fields.lat, lat);
         out.add_f64(fields.lon, lon);
     }
-    out.add_text(fields.name_sort, crate::text::sort_key(&document.name));
     out.add_text(fields.name, &document.name);
     if let Some(city) = &document.city {
         out.add_text(fields.city, city);
@@ -290,6 +343,23 @@ mod tests {
             ["DE", "DE2", "DE21", "DE212"]
         );
         assert_eq!(nuts_ancestry("EL").collect::<Vec<_>>(), ["EL"]);
+    }
+
+    #[test]
+    fn the_lines_tokenizer_gives_each_line_as_a_term() {
+        let mut tokenizer = LinesTokenizer::default();
+        let mut stream = tokenizer.token_stream("c:DE\n\nn:DE 21\nk:sme\n");
+        let mut terms = Vec::new();
+        while stream.advance() {
+            terms.push(stream.token().text.clone());
+        }
+        assert_eq!(terms, ["c:DE", "n:DE 21", "k:sme"]);
+        let mut stream = tokenizer.token_stream("");
+        assert!(!stream.advance());
+        let mut stream = tokenizer.token_stream("x:1");
+        assert!(stream.advance());
+        assert_eq!(stream.token().text, "x:1");
+        assert!(!stream.advance());
     }
 
     #[test]

@@ -37,6 +37,7 @@ use crate::facets::{
 };
 use crate::geo::{self, Overlap};
 use crate::labels;
+use crate::profiles::ProfileColumns;
 use crate::query::{BoundingBox, FacetGroup, Hit, SearchQuery, SearchResults, Sort};
 use crate::schema::{Fields, tagged};
 use crate::selection::{Bits, Selection};
@@ -918,18 +919,13 @@ fn merge_candidates(
         .collect();
     if sort == Sort::Name && segments.len() > 1 {
         let mut named: Vec<(String, Candidate)> = Vec::with_capacity(all.len());
+        let profiles = segments
+            .iter()
+            .map(|segment| ProfileColumns::open(segment.reader))
+            .collect::<tantivy::Result<Vec<_>>>()?;
         for candidate in all {
-            let mut name = String::new();
-            let segment = &segments[candidate.segment as usize];
-            if let Some(names) = segment
-                .reader
-                .fast_fields()
-                .str(crate::schema::NAME_SORT_FIELD)?
-                && let Some(ordinal) = names.term_ords(candidate.doc).next()
-            {
-                names.ord_to_str(ordinal, &mut name)?;
-            }
-            named.push((name, candidate));
+            let name = profiles[candidate.segment as usize].name_key(candidate.doc);
+            named.push((String::from_utf8_lossy(name).into_owned(), candidate));
         }
         named.sort_by(|left, right| left.0.cmp(&right.0).then(left.1.id.cmp(&right.1.id)));
         all = named.into_iter().map(|(_, candidate)| candidate).collect();

@@ -106,7 +106,7 @@ pub async fn run(args: BenchSearchArgs) -> anyhow::Result<ExitCode> {
     let opening = Instant::now();
     let index = SearchIndex::open_in_dir(&full_path)?;
     println!(
-        "opening the index (facet tables read from fast fields, bases counted): {:.1} s",
+        "opening the index (facet tables read from the profile columns, bases counted): {:.1} s",
         opening.elapsed().as_secs_f64()
     );
     {
