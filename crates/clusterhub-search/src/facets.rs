@@ -336,6 +336,8 @@ pub(crate) struct SegmentFacets {
     pub(crate) word_bases: HashMap<String, Arc<Base>>,
     /// Bases of frequent filter values, by filter term (`c:DE`).
     pub(crate) value_bases: HashMap<String, Arc<Base>>,
+    /// The segment's profile columns (the name and city a hit shows, name keys).
+    pub(crate) profiles: ProfileColumns,
 }
 
 impl SegmentFacets {
@@ -698,6 +700,7 @@ impl FacetCache {
             }),
             word_bases: HashMap::new(),
             value_bases: HashMap::new(),
+            profiles,
         };
         facets.all = Arc::new(facets.base(Bits::full(max_doc)));
         if max_doc >= self.base_min_docs {

@@ -9,8 +9,9 @@
 //! the matches and no access to the stored documents, except for the names of single markers.
 
 use rustc_hash::FxHashMap;
-use tantivy::schema::Value;
-use tantivy::{DocAddress, TantivyDocument};
+use tantivy::DocId;
+
+use crate::profiles::ProfileColumns;
 
 use crate::SearchError;
 use crate::geo;
@@ -104,15 +105,16 @@ impl SearchIndex {
         // touches one cell per match (SipHash was most of its cost).
         let mut cells: FxHashMap<(u32, u32), Accumulator> = FxHashMap::default();
         let mut unlocated = 0u64;
-        let mut singles_to_name: Vec<(usize, DocAddress)> = Vec::new();
-        let mut searcher_for_names = None;
-        let mut name_field = None;
-        self.with_matches(query, &mut |searcher, fields, segment, matches| {
-            if searcher_for_names.is_none() {
-                searcher_for_names = Some(searcher.clone());
-                name_field = Some(fields.name);
-            }
+        let mut singles_to_name: Vec<(usize, u32, DocId)> = Vec::new();
+        // Each segment's profile columns, by segment ordinal, for the names of single places.
+        let mut profiles: Vec<Option<ProfileColumns>> = Vec::new();
+        self.with_matches(query, &mut |_searcher, _fields, segment, matches| {
             let facets = &segment.facets;
+            let ordinal = segment.ordinal as usize;
+            if profiles.len() <= ordinal {
+                profiles.resize(ordinal + 1, None);
+            }
+            profiles[ordinal] = Some(facets.profiles.clone());
             matches.for_each(|doc| {
                 let (lat, lon) = facets.locations[doc as usize];
                 if lat.is_nan() {
@@ -155,7 +157,7 @@ impl SearchIndex {
             let count_as_float = cell.count as f64;
             let single = cell.count == 1;
             if single {
-                singles_to_name.push((clusters.len(), DocAddress::new(cell.first.1, cell.first.2)));
+                singles_to_name.push((clusters.len(), cell.first.1, cell.first.2));
             }
             clusters.push(MapCluster {
                 lat: cell.lat_sum / count_as_float,
@@ -167,13 +169,12 @@ impl SearchIndex {
             });
         }
         let named = singles_to_name.len() <= NAMED_SINGLES_LIMIT;
-        if named && let (Some(searcher), Some(name_field)) = (&searcher_for_names, name_field) {
-            for (position, address) in singles_to_name {
-                let stored: TantivyDocument = searcher.doc(address)?;
-                clusters[position].name = stored
-                    .get_first(name_field)
-                    .and_then(|value| value.as_str())
-                    .map(str::to_owned);
+        if named {
+            for (position, segment, doc) in singles_to_name {
+                if let Some(Some(columns)) = profiles.get(segment as usize) {
+                    let (name, _) = columns.shown(doc);
+                    clusters[position].name = Some(String::from_utf8_lossy(name).into_owned());
+                }
             }
         }
         clusters.sort_by(|left, right| {

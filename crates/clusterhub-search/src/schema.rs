@@ -7,9 +7,8 @@
 //! | `names` | text (names in every language) | keyword search, boosted |
 //! | `body` | text (descriptions, offers, requests, city) | keyword search (NACE labels and cluster category names are matched through `filter`, see `labels`) |
 //! | `filter` | one term per line of one text | facet filters (`c:DE`, `n:DE21`, `a:62.0`, ...) |
-//! | `profile` | custom (our segment plugin, see `profiles`) | facet counting: one `tag:value` per value; sorting by name |
+//! | `profile` | custom (our segment plugin, see `profiles`) | facet counting: one `tag:value` per value; sorting by name; the name and city a hit shows |
 //! | `lat`, `lon` | f64, fast | the map box, distances (through in-memory map cells) |
-//! | `name`, `city` | stored | what a hit shows |
 //!
 //! Texts are indexed with term frequencies but without positions: there are no phrase queries,
 //! and positions would double the postings. A profile's filter terms go in as one text, a term
@@ -20,7 +19,7 @@
 use clusterhub_reference::Reference;
 use tantivy::TantivyDocument;
 use tantivy::schema::{
-    FAST, Field, INDEXED, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions,
+    FAST, Field, INDEXED, IndexRecordOption, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
@@ -103,8 +102,6 @@ pub(crate) struct Fields {
     pub profile: Field,
     pub lat: Field,
     pub lon: Field,
-    pub name: Field,
-    pub city: Field,
 }
 
 pub(crate) const PROFILE_FIELD: &str = "profile";
@@ -141,8 +138,6 @@ pub(crate) fn schema() -> Schema {
     );
     builder.add_f64_field(LAT_FIELD, FAST);
     builder.add_f64_field(LON_FIELD, FAST);
-    builder.add_text_field("name", STORED);
-    builder.add_text_field("city", STORED);
     builder.build()
 }
 
@@ -158,8 +153,6 @@ impl Fields {
             profile: schema.get_field(PROFILE_FIELD)?,
             lat: schema.get_field(LAT_FIELD)?,
             lon: schema.get_field(LON_FIELD)?,
-            name: schema.get_field("name")?,
-            city: schema.get_field("city")?,
         })
     }
 }
@@ -206,8 +199,8 @@ pub(crate) fn visit_nace_ancestry(code: &str, mut visit: impl FnMut(&str)) {
 }
 
 /// Writes a profile as an index document: its texts, its filter terms as one text of lines, its
-/// profile payload (name sort key and facet values, for the `profiles` plugin), coordinates and
-/// stored fields. Nothing here allocates per value.
+/// profile payload (shown name and city, name sort key and facet values, for the `profiles`
+/// plugin) and coordinates. Nothing here allocates per value.
 pub(crate) fn to_tantivy(fields: &Fields, document: &OrganisationDocument) -> TantivyDocument {
     let mut out = TantivyDocument::new();
     out.add_i64(fields.id, document.id);
@@ -218,14 +211,13 @@ pub(crate) fn to_tantivy(fields: &Fields, document: &OrganisationDocument) -> Ta
     // Every filter term goes into one text, a line each; the facet values go into the profile
     // payload after the name's sort key, a line each as well.
     let mut filter = String::with_capacity(512);
-    let mut profile = crate::text::sort_key(&document.name);
+    let mut profile = String::with_capacity(256);
     let line = |text: &mut String, group: FacetGroup, value: &str| {
         text.push(group.tag());
         text.push(TAG_SEPARATOR);
         text.push_str(value);
         text.push('\n');
     };
-    profile.push('\n');
     let mut both = |group: FacetGroup, value: &str| {
         line(&mut filter, group, value);
         line(&mut profile, group, value);
@@ -271,17 +263,21 @@ pub(crate) fn to_tantivy(fields: &Fields, document: &OrganisationDocument) -> Ta
         });
     }
     out.add_text(fields.filter, &filter);
-    out.add_custom(fields.profile, profile.as_bytes());
+    let mut payload = Vec::with_capacity(profile.len() + 3 * document.name.len() + 64);
+    crate::profiles::payload(
+        &mut payload,
+        &document.name,
+        document.city.as_deref(),
+        &crate::text::sort_key(&document.name),
+        &profile,
+    );
+    out.add_custom(fields.profile, &payload);
 
     if let Some((lat, lon)) = document.location
         && geo::is_valid(lat, lon)
     {
         out.add_f64(fields.lat, lat);
         out.add_f64(fields.lon, lon);
-    }
-    out.add_text(fields.name, &document.name);
-    if let Some(city) = &document.city {
-        out.add_text(fields.city, city);
     }
     out
 }

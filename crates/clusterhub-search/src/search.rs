@@ -28,8 +28,8 @@ use std::cmp::Ordering;
 use std::collections::{BTreeMap, BinaryHeap, HashMap};
 
 use tantivy::query::{BooleanQuery, BoostQuery, EnableScoring, Occur, Query, TermQuery, Weight};
-use tantivy::schema::{Field, IndexRecordOption, Value};
-use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, TERMINATED, TantivyDocument, Term};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DocId, DocSet, Score, Searcher, TERMINATED, Term};
 
 use crate::SearchError;
 use crate::facets::{
@@ -37,7 +37,6 @@ use crate::facets::{
 };
 use crate::geo::{self, Overlap};
 use crate::labels;
-use crate::profiles::ProfileColumns;
 use crate::query::{BoundingBox, FacetGroup, Hit, SearchQuery, SearchResults, Sort};
 use crate::schema::{Fields, tagged};
 use crate::selection::{Bits, Selection};
@@ -734,8 +733,6 @@ pub(crate) fn run(
         .take(query.per_page)
         .map(|candidate| {
             make_hit(
-                searcher,
-                fields,
                 &segments[candidate.segment as usize].facets,
                 &interner,
                 &candidate,
@@ -919,12 +916,11 @@ fn merge_candidates(
         .collect();
     if sort == Sort::Name && segments.len() > 1 {
         let mut named: Vec<(String, Candidate)> = Vec::with_capacity(all.len());
-        let profiles = segments
-            .iter()
-            .map(|segment| ProfileColumns::open(segment.reader))
-            .collect::<tantivy::Result<Vec<_>>>()?;
         for candidate in all {
-            let name = profiles[candidate.segment as usize].name_key(candidate.doc);
+            let name = segments[candidate.segment as usize]
+                .facets
+                .profiles
+                .name_key(candidate.doc);
             named.push((String::from_utf8_lossy(name).into_owned(), candidate));
         }
         named.sort_by(|left, right| left.0.cmp(&right.0).then(left.1.id.cmp(&right.1.id)));
@@ -1020,24 +1016,16 @@ fn assemble_facets(
     facets
 }
 
-/// A result row: the stored name and city, the rest from the facet table.
+/// A result row: the name and city from the profile columns, the rest from the facet table.
 fn make_hit(
-    searcher: &Searcher,
-    fields: &Fields,
     facets: &SegmentFacets,
     interner: &Interner,
     candidate: &Candidate,
     scored: bool,
     near: Option<(f64, f64)>,
 ) -> Result<Hit, SearchError> {
-    let stored: TantivyDocument =
-        searcher.doc(DocAddress::new(candidate.segment, candidate.doc))?;
-    let text = |field| {
-        stored
-            .get_first(field)
-            .and_then(|value| value.as_str())
-            .map(str::to_owned)
-    };
+    let (name, city) = facets.profiles.shown(candidate.doc);
+    let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
     let values = |group: FacetGroup| -> Vec<String> {
         facets
             .column(group)
@@ -1053,11 +1041,11 @@ fn make_hit(
     sectors.sort_by_key(|sector| (sector.parse::<u32>().unwrap_or(u32::MAX), sector.clone()));
     Ok(Hit {
         id: candidate.id,
-        name: text(fields.name).unwrap_or_default(),
+        name: text(name),
         kind: first(FacetGroup::Kind).unwrap_or_default(),
         country: first(FacetGroup::Country).unwrap_or_default(),
         nuts: first(FacetGroup::Nuts),
-        city: text(fields.city),
+        city: city.map(text),
         lat: location.map(|(lat, _)| lat),
         lon: location.map(|(_, lon)| lon),
         sectors,
