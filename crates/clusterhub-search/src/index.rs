@@ -22,12 +22,13 @@ const INCREMENTAL_WRITER_BYTES: usize = 50_000_000;
 
 /// Indexing threads and memory of a rebuild's writer ([`SearchIndex::rebuild_writer`]). With
 /// one commit at the end, each thread writes one segment until its share of the memory is full:
-/// 200 MB holds about 500,000 profiles, so a million profiles make two segments and need no
-/// merge. (Measured at 1 M on 2 cores: 100 MB per thread gave 12 segments and a merge into 2
-/// that cost 12% more CPU in all; a commit every 100,000 profiles gave 20 segments whose merge
-/// into one took a third of the build.)
+/// 300 MB holds about 600,000 profiles (texts, filter terms and profile columns), so a million
+/// profiles make two segments and need no merge. (Measured at 1 M on 2 cores: 200 MB per thread
+/// gave 3 segments and a merge that took 1.4 s of a 9.1 s build; 100 MB per thread gave 12
+/// segments and a merge into 2 that cost 12% more CPU in all; a commit every 100,000 profiles
+/// gave 20 segments whose merge into one took a third of the build.)
 pub const REBUILD_THREADS: usize = 2;
-pub const REBUILD_MEMORY_BYTES: usize = 400_000_000;
+pub const REBUILD_MEMORY_BYTES: usize = 600_000_000;
 
 /// How many segments a rebuild merges into (if it wrote more): one per core, so that the merges
 /// run side by side. Searches over two segments measured as fast as over one at 1 M profiles.

@@ -1,29 +1,31 @@
 //! The profile columns of a segment, written by our own tantivy segment plugin: every
-//! document's facet values (`tag:value`), the key its name sorts by, and the name and city a
-//! hit shows.
+//! document's facet values (`tag:value`), its place in name order, and the name and city a hit
+//! shows.
 //!
 //! Tantivy's string fast fields keep one dictionary per column and record every value through
 //! it, then sort and remap at the end of each segment; for twenty-odd facet values and a name
 //! per profile that was an eighth of the index build. Here a document's values arrive as one
-//! payload (the `profile` field, written by [`payload`]: the shown name and city, then the
-//! name's sort key and one value per line; neither a sort key nor an identifier holds a line
-//! break), are interned
-//! in a small per-segment table and written, at the end, as plain arrays that searches read in
-//! place (at 300,000 profiles the build went from 5.45 to 5.05 CPU-seconds, searches unchanged).
-//! The shown name and city were tantivy stored fields; here a hit reads them without a document
-//! store lookup (search p50 at 300,000: 0.21 → 0.16 ms):
+//! payload (the `profile` field, written by [`payload`]: the shown name and city, then one value
+//! per line; no identifier holds a line break), are interned in a small per-segment table and
+//! written, at the end, as plain arrays that searches read in place (at 300,000 profiles the
+//! build went from 5.45 to 5.05 CPU-seconds, searches unchanged). The shown name and city were
+//! tantivy stored fields; here a hit reads them without a document store lookup (search p50 at
+//! 300,000: 0.21 → 0.16 ms). Values are two bytes and name keys are not kept (they are worked
+//! out again from the names when a segment is written): a writer's memory counts against the
+//! indexing budget, and four bytes per value split a million profiles into four segments
+//! instead of two (and a merge).
 //!
 //! | part | what |
 //! |---|---|
-//! | header | magic, documents, terms, term bytes, values, name bytes, shown bytes (u32 each) |
+//! | header | magic, documents, terms, term bytes, values, shown bytes (u32 each) |
 //! | term offsets, term bytes | the segment's facet values, in byte order (a value's number is its place) |
-//! | value offsets, values | each document's facet value numbers |
-//! | name offsets, name bytes | each document's name sort key |
-//! | name ranks | each document's place among the distinct keys, in order |
+//! | value offsets, values | each document's facet value numbers (u16) |
+//! | name ranks | each document's place among the distinct name sort keys, in order |
 //! | shown offsets, shown bytes | each document's name (length-prefixed) and city (a presence byte, then the city) |
 //!
-//! Numbers are little-endian u32; byte runs are padded to four bytes. Merges read the sources'
-//! columns back and write them again for the merged documents (deleted ones left out).
+//! Numbers are little-endian u32 unless said; runs are padded to four bytes. Merges read the
+//! sources' columns back and write them again for the merged documents (deleted ones left
+//! out).
 
 use std::any::Any;
 use std::io::Write;
@@ -44,22 +46,16 @@ const EXTENSION: &str = "profiles";
 pub(crate) const PAYLOAD_TYPE: &str = "clusterhub_profile";
 
 /// The first bytes of every columns file (and its layout version).
-const MAGIC: &[u8; 4] = b"CHP2";
+const MAGIC: &[u8; 4] = b"CHP3";
 
 /// The plugin, registered on every index the crate opens or creates.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct ProfilesPlugin;
 
 /// Writes a document's payload into `out` (cleared first): the shown name (length-prefixed),
-/// the city (a presence byte, then length-prefixed), then the name sort key and, after a line
-/// break, `lines`: the facet terms, one per line.
-pub(crate) fn payload(
-    out: &mut Vec<u8>,
-    name: &str,
-    city: Option<&str>,
-    name_key: &str,
-    lines: &str,
-) {
+/// the city (a presence byte, then length-prefixed), then `lines`: the facet terms, one per
+/// line.
+pub(crate) fn payload(out: &mut Vec<u8>, name: &str, city: Option<&str>, lines: &str) {
     out.clear();
     let length = |out: &mut Vec<u8>, text: &str| {
         out.extend_from_slice(&u32::try_from(text.len()).unwrap_or(u32::MAX).to_le_bytes());
@@ -74,13 +70,11 @@ pub(crate) fn payload(
         }
         None => out.push(0),
     }
-    out.extend_from_slice(name_key.as_bytes());
-    out.push(b'\n');
     out.extend_from_slice(lines.as_bytes());
 }
 
-/// The parts of a payload: shown name and city, then the rest (name key and term lines). A
-/// damaged payload gives what could be read.
+/// The parts of a payload: shown name and city, then the term lines. A damaged payload gives
+/// what could be read.
 fn split_payload(payload: &[u8]) -> (&[u8], Option<&[u8]>, &[u8]) {
     let take = |bytes: &[u8]| -> Option<(usize, usize)> {
         let length = u32::from_le_bytes(bytes.get(..4)?.try_into().ok()?) as usize;
@@ -131,7 +125,7 @@ impl SegmentPlugin for ProfilesPlugin {
                 terms.clear();
                 terms.extend(source.ords(doc).map(|ordinal| source.term(ordinal)));
                 let (name, city) = source.shown(doc);
-                columns.push(name, city, source.name_key(doc), terms.iter().copied());
+                columns.push(name, city, terms.iter().copied())?;
             }
         }
         write_file(ctx.target_segment, &columns.encode())
@@ -180,12 +174,14 @@ impl PluginWriter for ProfilesWriter {
                 .unwrap_or_default(),
             _ => &[],
         };
-        let (name, city, rest) = split_payload(payload);
-        let mut lines = rest.split(|&byte| byte == b'\n');
-        let name_key = lines.next().unwrap_or_default();
-        self.columns
-            .push(name, city, name_key, lines.filter(|line| !line.is_empty()));
-        Ok(())
+        let (name, city, lines) = split_payload(payload);
+        self.columns.push(
+            name,
+            city,
+            lines
+                .split(|&byte| byte == b'\n')
+                .filter(|line| !line.is_empty()),
+        )
     }
 
     fn serialize(
@@ -218,12 +214,11 @@ impl PluginWriter for ProfilesWriter {
 /// in byte order when encoded.
 #[derive(Default)]
 struct ColumnsBuilder {
-    numbers: FxHashMap<Box<[u8]>, u32>,
+    numbers: FxHashMap<Box<[u8]>, u16>,
     terms: Vec<Box<[u8]>>,
+    term_bytes: usize,
     value_offsets: Vec<u32>,
-    values: Vec<u32>,
-    name_offsets: Vec<u32>,
-    names: Vec<u8>,
+    values: Vec<u16>,
     shown_offsets: Vec<u32>,
     shown: Vec<u8>,
 }
@@ -237,20 +232,23 @@ impl ColumnsBuilder {
         &mut self,
         name: &[u8],
         city: Option<&[u8]>,
-        name_key: &[u8],
         terms: impl Iterator<Item = &'a [u8]>,
-    ) {
+    ) -> tantivy::Result<()> {
         if self.value_offsets.is_empty() {
             self.value_offsets.push(0);
-            self.name_offsets.push(0);
             self.shown_offsets.push(0);
         }
         for term in terms {
             let number = match self.numbers.get(term) {
                 Some(&number) => number,
                 None => {
-                    let number = self.terms.len() as u32;
+                    let number = u16::try_from(self.terms.len()).map_err(|_| {
+                        TantivyError::InvalidArgument(String::from(
+                            "a segment holds more than 65,536 distinct facet values",
+                        ))
+                    })?;
                     self.terms.push(term.into());
+                    self.term_bytes += term.len();
                     self.numbers.insert(term.into(), number);
                     number
                 }
@@ -258,8 +256,6 @@ impl ColumnsBuilder {
             self.values.push(number);
         }
         self.value_offsets.push(self.values.len() as u32);
-        self.names.extend_from_slice(name_key);
-        self.name_offsets.push(self.names.len() as u32);
         self.shown
             .extend_from_slice(&(name.len() as u32).to_le_bytes());
         self.shown.extend_from_slice(name);
@@ -270,60 +266,63 @@ impl ColumnsBuilder {
             self.shown.push(0);
         }
         self.shown_offsets.push(self.shown.len() as u32);
+        Ok(())
     }
 
+    /// What the columns hold in memory (the vectors' capacity: they grow by doubling).
     fn memory_bytes(&self) -> usize {
-        self.terms
-            .iter()
-            .map(|term| term.len() * 2 + 48)
-            .sum::<usize>()
-            + (self.value_offsets.capacity()
-                + self.values.capacity()
-                + self.name_offsets.capacity())
-                * 4
-            + self.names.capacity()
+        self.term_bytes * 2
+            + self.terms.len() * 48
+            + (self.value_offsets.capacity() + self.shown_offsets.capacity()) * 4
+            + self.values.capacity() * 2
+            + self.shown.capacity()
+    }
+
+    fn shown_name(&self, doc: usize) -> &[u8] {
+        let start = self.shown_offsets[doc] as usize;
+        let record = &self.shown[start..self.shown_offsets[doc + 1] as usize];
+        let length = read_u32(record, 0) as usize;
+        record.get(4..4 + length).unwrap_or_default()
     }
 
     /// The columns file.
     fn encode(&self) -> Vec<u8> {
         let documents = self.documents();
         // Byte order of the values, and each first-come number's place in it.
-        let mut order: Vec<u32> = (0..self.terms.len() as u32).collect();
+        let mut order: Vec<u16> = (0..self.terms.len()).map(|number| number as u16).collect();
         order.sort_unstable_by(|&a, &b| self.terms[a as usize].cmp(&self.terms[b as usize]));
-        let mut ordinals = vec![0u32; self.terms.len()];
+        let mut ordinals = vec![0u16; self.terms.len()];
         for (ordinal, &number) in order.iter().enumerate() {
-            ordinals[number as usize] = ordinal as u32;
+            ordinals[number as usize] = ordinal as u16;
         }
-        // Each document's place among the distinct name keys.
-        let name = |doc: usize| {
-            let start = self.name_offsets.get(doc).copied().unwrap_or(0) as usize;
-            let end = self.name_offsets.get(doc + 1).copied().unwrap_or(0) as usize;
-            &self.names[start..end]
-        };
+        // Each document's place among the distinct name sort keys.
+        let keys: Vec<String> = (0..documents)
+            .map(|doc| crate::text::sort_key(&String::from_utf8_lossy(self.shown_name(doc))))
+            .collect();
         let mut by_name: Vec<u32> = (0..documents as u32).collect();
-        by_name.sort_unstable_by(|&a, &b| name(a as usize).cmp(name(b as usize)));
+        by_name.sort_unstable_by(|&a, &b| keys[a as usize].cmp(&keys[b as usize]));
         let mut ranks = vec![0u32; documents];
         let mut rank = 0u32;
         for (place, &doc) in by_name.iter().enumerate() {
-            if place > 0 && name(doc as usize) != name(by_name[place - 1] as usize) {
+            if place > 0 && keys[doc as usize] != keys[by_name[place - 1] as usize] {
                 rank += 1;
             }
             ranks[doc as usize] = rank;
         }
+        drop(keys);
 
-        let term_bytes: usize = self.terms.iter().map(|term| term.len()).sum();
         let mut out = Vec::with_capacity(
-            64 + term_bytes
-                + self.names.len()
-                + 4 * (self.terms.len() + self.values.len() + 3 * documents + 3),
+            64 + self.term_bytes
+                + self.shown.len()
+                + 4 * (self.terms.len() + 3 * documents + 3)
+                + 2 * self.values.len(),
         );
         out.extend_from_slice(MAGIC);
         for number in [
             documents,
             self.terms.len(),
-            term_bytes,
+            self.term_bytes,
             self.values.len(),
-            self.names.len(),
             self.shown.len(),
         ] {
             put(&mut out, number as u32);
@@ -338,35 +337,23 @@ impl ColumnsBuilder {
             out.extend_from_slice(&self.terms[number as usize]);
         }
         pad(&mut out);
-        if documents == 0 {
-            put(&mut out, 0);
-        } else {
-            for &offset in &self.value_offsets {
-                put(&mut out, offset);
+        let offsets = |out: &mut Vec<u8>, offsets: &[u32]| {
+            if offsets.is_empty() {
+                put(out, 0);
             }
-        }
+            for &offset in offsets {
+                put(out, offset);
+            }
+        };
+        offsets(&mut out, &self.value_offsets);
         for &number in &self.values {
-            put(&mut out, ordinals[number as usize]);
+            out.extend_from_slice(&ordinals[number as usize].to_le_bytes());
         }
-        if documents == 0 {
-            put(&mut out, 0);
-        } else {
-            for &offset in &self.name_offsets {
-                put(&mut out, offset);
-            }
-        }
-        out.extend_from_slice(&self.names);
         pad(&mut out);
         for &rank in &ranks {
             put(&mut out, rank);
         }
-        if documents == 0 {
-            put(&mut out, 0);
-        } else {
-            for &offset in &self.shown_offsets {
-                put(&mut out, offset);
-            }
-        }
+        offsets(&mut out, &self.shown_offsets);
         out.extend_from_slice(&self.shown);
         pad(&mut out);
         out
@@ -394,8 +381,6 @@ pub(crate) struct ProfileColumns {
     term_bytes: usize,
     value_offsets: usize,
     values: usize,
-    name_offsets: usize,
-    names: usize,
     ranks: usize,
     shown_offsets: usize,
     shown: usize,
@@ -422,26 +407,18 @@ impl ProfileColumns {
 
     fn parse(bytes: OwnedBytes) -> tantivy::Result<ProfileColumns> {
         let malformed = || TantivyError::InvalidArgument(String::from("malformed profile columns"));
-        if bytes.len() < 28 || &bytes.as_slice()[..4] != MAGIC {
+        if bytes.len() < 24 || &bytes.as_slice()[..4] != MAGIC {
             return Err(malformed());
         }
         let header = |at: usize| read_u32(bytes.as_slice(), 4 + at * 4) as usize;
-        let (documents, terms, term_bytes, values, names, shown) = (
-            header(0),
-            header(1),
-            header(2),
-            header(3),
-            header(4),
-            header(5),
-        );
+        let (documents, terms, term_bytes, values, shown) =
+            (header(0), header(1), header(2), header(3), header(4));
         let padded = |length: usize| length.div_ceil(4) * 4;
-        let term_offsets = 28;
+        let term_offsets = 24;
         let term_bytes_at = term_offsets + 4 * (terms + 1);
         let value_offsets = term_bytes_at + padded(term_bytes);
         let values_at = value_offsets + 4 * (documents + 1);
-        let name_offsets = values_at + 4 * values;
-        let names_at = name_offsets + 4 * (documents + 1);
-        let ranks = names_at + padded(names);
+        let ranks = values_at + padded(2 * values);
         let shown_offsets = ranks + 4 * documents;
         let shown_at = shown_offsets + 4 * (documents + 1);
         if bytes.len() != shown_at + padded(shown) {
@@ -455,8 +432,6 @@ impl ProfileColumns {
             term_bytes: term_bytes_at,
             value_offsets,
             values: values_at,
-            name_offsets,
-            names: names_at,
             ranks,
             shown_offsets,
             shown: shown_at,
@@ -491,18 +466,11 @@ impl ProfileColumns {
         } else {
             (0, 0)
         };
-        (start..end).map(move |index| self.number(self.values, index))
-    }
-
-    /// A document's name sort key.
-    pub(crate) fn name_key(&self, doc: DocId) -> &[u8] {
-        let doc = doc as usize;
-        if doc >= self.documents {
-            return &[];
-        }
-        let start = self.number(self.name_offsets, doc) as usize;
-        let end = self.number(self.name_offsets, doc + 1) as usize;
-        &self.bytes.as_slice()[self.names + start..self.names + end]
+        let bytes = self.bytes.as_slice();
+        (start..end).map(move |index| {
+            let at = self.values + 2 * index;
+            u32::from(u16::from_le_bytes([bytes[at], bytes[at + 1]]))
+        })
     }
 
     /// The name and city a hit shows (empty and none for a document the segment does not have).
@@ -522,8 +490,8 @@ impl ProfileColumns {
         }
     }
 
-    /// A document's place among the segment's distinct name keys in order (equal keys share
-    /// one).
+    /// A document's place among the segment's distinct name sort keys in order (equal keys
+    /// share one).
     pub(crate) fn name_rank(&self, doc: DocId) -> u32 {
         if (doc as usize) < self.documents {
             self.number(self.ranks, doc as usize)
@@ -557,22 +525,20 @@ mod tests {
     }
 
     #[test]
-    fn columns_read_back_what_was_written_with_values_in_byte_order() {
+    fn columns_read_back_what_was_written_with_values_in_byte_order() -> tantivy::Result<()> {
         let mut builder = ColumnsBuilder::default();
         builder.push(
             b"Zeta GmbH",
             Some(b"Berlin"),
-            b"zeta gmbh",
             [&b"c:DE"[..], b"k:sme"].into_iter(),
-        );
-        builder.push(b"", None, b"", std::iter::empty());
+        )?;
+        builder.push(b"", None, std::iter::empty())?;
         builder.push(
-            b"Alpha",
+            "Älpha".as_bytes(),
             Some(b""),
-            b"alpha",
             [&b"k:sme"[..], b"c:AT", b"n:AT1"].into_iter(),
-        );
-        builder.push(b"ZETA gmbh", None, b"zeta gmbh", [&b"c:DE"[..]].into_iter());
+        )?;
+        builder.push(b"ZETA gmbh", None, [&b"c:DE"[..]].into_iter())?;
         let columns = parsed(&builder);
         assert_eq!(columns.num_terms(), 4);
         let terms: Vec<&[u8]> = (0..4).map(|ordinal| columns.term(ordinal)).collect();
@@ -582,42 +548,16 @@ mod tests {
         assert_eq!(values(&columns, 2), ["k:sme", "c:AT", "n:AT1"]);
         assert_eq!(values(&columns, 3), ["c:DE"]);
         assert!(values(&columns, 4).is_empty());
-        assert_eq!(columns.name_key(2), b"alpha");
-        // "" < "alpha" < "zeta gmbh" (twice, one rank).
+        // Sort keys: "" < "alpha" < "zeta gmbh" (twice, one rank).
         let ranks: Vec<u32> = (0..4).map(|doc| columns.name_rank(doc)).collect();
         assert_eq!(ranks, [2, 0, 1, 2]);
         assert_eq!(columns.name_rank(4), u32::MAX);
         assert_eq!(columns.shown(0), (&b"Zeta GmbH"[..], Some(&b"Berlin"[..])));
         assert_eq!(columns.shown(1), (&b""[..], None));
-        assert_eq!(columns.shown(2), (&b"Alpha"[..], Some(&b""[..])));
+        assert_eq!(columns.shown(2), ("Älpha".as_bytes(), Some(&b""[..])));
         assert_eq!(columns.shown(3), (&b"ZETA gmbh"[..], None));
         assert_eq!(columns.shown(4), (&b""[..], None));
-    }
-
-    #[test]
-    fn a_payload_splits_back_into_its_parts() {
-        let mut out = Vec::new();
-        payload(
-            &mut out,
-            "Pôle\nSud",
-            Some("Nîmes"),
-            "pole sud",
-            "c:FR\nk:cluster\n",
-        );
-        let (name, city, rest) = split_payload(&out);
-        assert_eq!(name, "Pôle\nSud".as_bytes());
-        assert_eq!(city, Some("Nîmes".as_bytes()));
-        assert_eq!(rest, b"pole sud\nc:FR\nk:cluster\n");
-        payload(&mut out, "A", None, "a", "");
-        assert_eq!(split_payload(&out), (&b"A"[..], None, &b"a\n"[..]));
-        // Damaged payloads give what can be read, never a panic.
-        for cut in 0..out.len() {
-            let _ = split_payload(&out[..cut]);
-        }
-        assert_eq!(
-            split_payload(&[9, 0, 0, 0, b'x']),
-            (&b""[..], None, &b""[..])
-        );
+        Ok(())
     }
 
     #[test]
@@ -629,5 +569,33 @@ mod tests {
         bytes.push(0);
         assert!(ProfileColumns::parse(OwnedBytes::new(bytes)).is_err());
         assert!(ProfileColumns::parse(OwnedBytes::new(b"CHP0".repeat(8))).is_err());
+    }
+
+    #[test]
+    fn more_distinct_values_than_two_bytes_number_are_refused() {
+        let mut builder = ColumnsBuilder::default();
+        let terms: Vec<String> = (0..=65_536).map(|number| format!("x:{number}")).collect();
+        let refused = builder.push(b"", None, terms.iter().map(|term| term.as_bytes()));
+        assert!(refused.is_err());
+    }
+
+    #[test]
+    fn a_payload_splits_back_into_its_parts() {
+        let mut out = Vec::new();
+        payload(&mut out, "Pôle\nSud", Some("Nîmes"), "c:FR\nk:cluster\n");
+        let (name, city, rest) = split_payload(&out);
+        assert_eq!(name, "Pôle\nSud".as_bytes());
+        assert_eq!(city, Some("Nîmes".as_bytes()));
+        assert_eq!(rest, b"c:FR\nk:cluster\n");
+        payload(&mut out, "A", None, "");
+        assert_eq!(split_payload(&out), (&b"A"[..], None, &b""[..]));
+        // Damaged payloads give what can be read, never a panic.
+        for cut in 0..out.len() {
+            let _ = split_payload(&out[..cut]);
+        }
+        assert_eq!(
+            split_payload(&[9, 0, 0, 0, b'x']),
+            (&b""[..], None, &b""[..])
+        );
     }
 }

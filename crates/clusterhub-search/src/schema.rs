@@ -199,8 +199,8 @@ pub(crate) fn visit_nace_ancestry(code: &str, mut visit: impl FnMut(&str)) {
 }
 
 /// Writes a profile as an index document: its texts, its filter terms as one text of lines, its
-/// profile payload (shown name and city, name sort key and facet values, for the `profiles`
-/// plugin) and coordinates. Nothing here allocates per value.
+/// profile payload (shown name and city and facet values, for the `profiles` plugin) and
+/// coordinates. Nothing here allocates per value.
 pub(crate) fn to_tantivy(fields: &Fields, document: &OrganisationDocument) -> TantivyDocument {
     let mut out = TantivyDocument::new();
     out.add_i64(fields.id, document.id);
@@ -268,7 +268,6 @@ pub(crate) fn to_tantivy(fields: &Fields, document: &OrganisationDocument) -> Ta
         &mut payload,
         &document.name,
         document.city.as_deref(),
-        &crate::text::sort_key(&document.name),
         &profile,
     );
     out.add_custom(fields.profile, &payload);

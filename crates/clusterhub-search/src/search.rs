@@ -917,11 +917,14 @@ fn merge_candidates(
     if sort == Sort::Name && segments.len() > 1 {
         let mut named: Vec<(String, Candidate)> = Vec::with_capacity(all.len());
         for candidate in all {
-            let name = segments[candidate.segment as usize]
+            let (name, _) = segments[candidate.segment as usize]
                 .facets
                 .profiles
-                .name_key(candidate.doc);
-            named.push((String::from_utf8_lossy(name).into_owned(), candidate));
+                .shown(candidate.doc);
+            named.push((
+                crate::text::sort_key(&String::from_utf8_lossy(name)),
+                candidate,
+            ));
         }
         named.sort_by(|left, right| left.0.cmp(&right.0).then(left.1.id.cmp(&right.1.id)));
         all = named.into_iter().map(|(_, candidate)| candidate).collect();
