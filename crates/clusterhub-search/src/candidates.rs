@@ -9,10 +9,17 @@
 
 use std::cmp::Ordering;
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery};
+use tantivy::index::SegmentId;
+use tantivy::query::{
+    BitSetDocSet, BooleanQuery, BoostQuery, ConstScorer, EnableScoring, Explanation, Occur, Query,
+    Scorer, TermQuery, Weight,
+};
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocAddress, Term};
+use tantivy::{BitSet, DocAddress, DocId, Score, SegmentReader, TantivyError, Term};
 
 use crate::SearchError;
 use crate::index::SearchIndex;
@@ -69,6 +76,53 @@ pub struct TermFrequencies {
     pub frequencies: Vec<u64>,
 }
 
+/// Documents listed per segment before the search (a filter value's documents from each
+/// segment's value lists, see `value_docs`), each scoring 1.
+#[derive(Debug, Clone)]
+struct ListsQuery {
+    docs: Arc<HashMap<SegmentId, Vec<DocId>>>,
+}
+
+impl Query for ListsQuery {
+    fn weight(&self, _scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(ListsWeight {
+            docs: self.docs.clone(),
+        }))
+    }
+}
+
+struct ListsWeight {
+    docs: Arc<HashMap<SegmentId, Vec<DocId>>>,
+}
+
+impl ListsWeight {
+    fn listed(&self, reader: &SegmentReader) -> &[DocId] {
+        self.docs
+            .get(&reader.segment_id())
+            .map_or(&[], Vec::as_slice)
+    }
+}
+
+impl Weight for ListsWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        let mut docs = BitSet::with_max_value(reader.max_doc());
+        for &doc in self.listed(reader) {
+            docs.insert(doc);
+        }
+        Ok(Box::new(ConstScorer::new(BitSetDocSet::from(docs), boost)))
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        if self.listed(reader).binary_search(&doc).is_ok() {
+            Ok(Explanation::new("listed", 1.0))
+        } else {
+            Err(TantivyError::InvalidArgument(format!(
+                "document {doc} is not listed"
+            )))
+        }
+    }
+}
+
 impl SearchIndex {
     /// The `limit` profiles most relevant to `query`, best first (ties by ascending id). Empty
     /// when the query has no keyword, sector or technology.
@@ -79,6 +133,8 @@ impl SearchIndex {
             )));
         }
         let fields = self.fields();
+        let searcher = self.searcher();
+        let segments = self.prepared(&searcher)?;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut terms = query_terms(&query.text);
         terms.sort_unstable();
@@ -102,14 +158,20 @@ impl SearchIndex {
             (FacetGroup::Nace, &query.nace, NACE_BOOST),
         ] {
             for value in values {
-                let term = Term::from_field_text(fields.filter, &tagged(group, value));
+                let term = tagged(group, value);
+                let docs = segments
+                    .iter()
+                    .map(|segment| {
+                        let docs = segment.facets.value_docs.docs(&term).to_vec();
+                        (segment.reader.segment_id(), docs)
+                    })
+                    .collect();
                 clauses.push((
                     Occur::Should,
                     Box::new(BoostQuery::new(
-                        Box::new(ConstScoreQuery::new(
-                            Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
-                            1.0,
-                        )),
+                        Box::new(ListsQuery {
+                            docs: Arc::new(docs),
+                        }),
                         boost,
                     )),
                 ));
@@ -127,7 +189,6 @@ impl SearchIndex {
                 )),
             ));
         }
-        let searcher = self.searcher();
         // One more than asked, so that ties at the cut can be broken by id.
         let found: Vec<(f32, DocAddress)> = searcher.search(
             &BooleanQuery::new(clauses),

@@ -44,6 +44,7 @@ use crate::profiles::ProfileColumns;
 use crate::query::FacetGroup;
 use crate::schema::{Fields, ID_FIELD, LAT_FIELD, LON_FIELD, TAG_SEPARATOR};
 use crate::selection::{BATCH, Bits, Selection};
+use crate::value_docs::ValueDocs;
 
 /// A facet value's number within one segment.
 pub(crate) type Local = u16;
@@ -336,8 +337,10 @@ pub(crate) struct SegmentFacets {
     pub(crate) word_bases: HashMap<String, Arc<Base>>,
     /// Bases of frequent filter values, by filter term (`c:DE`).
     pub(crate) value_bases: HashMap<String, Arc<Base>>,
-    /// The segment's profile columns (the name and city a hit shows, name keys).
+    /// The segment's profile columns (the name and city a hit shows).
     pub(crate) profiles: ProfileColumns,
+    /// Each filter value's documents.
+    pub(crate) value_docs: ValueDocs,
 }
 
 impl SegmentFacets {
@@ -416,6 +419,7 @@ impl SegmentFacets {
                 .chain([&self.nace_extra])
                 .map(GroupColumn::memory_bytes)
                 .sum::<usize>()
+            + self.value_docs.memory_bytes()
             + self.ids.len() * 8
             + self.locations.len() * 16
             + self.unit_vectors.len() * 24
@@ -700,13 +704,14 @@ impl FacetCache {
             }),
             word_bases: HashMap::new(),
             value_bases: HashMap::new(),
+            value_docs: ValueDocs::build(&profiles, max_doc),
             profiles,
         };
         facets.all = Arc::new(facets.base(Bits::full(max_doc)));
         if max_doc >= self.base_min_docs {
-            let mut wanted = self.frequent_values(reader)?;
+            let mut wanted = frequent_values(&facets.value_docs, max_doc);
             let values = wanted.len();
-            wanted.extend(self.frequent_words(reader)?);
+            wanted.extend(self.frequent_words(reader, &facets.value_docs)?);
             let mut bases = compute_bases(&facets, reader, wanted)?;
             let words = bases.split_off(values);
             facets.value_bases = bases.into_iter().collect();
@@ -719,33 +724,13 @@ impl FacetCache {
         Ok(facets)
     }
 
-    /// The filter values at least 1/[`VALUE_BASE_DIVISOR`] of the documents have, with the
-    /// query that finds them.
-    fn frequent_values(
-        &self,
-        reader: &SegmentReader,
-    ) -> tantivy::Result<Vec<(String, Box<dyn Query>)>> {
-        let threshold = reader.max_doc() / VALUE_BASE_DIVISOR;
-        let inverted = reader.inverted_index(self.fields.filter)?;
-        let mut frequent = Vec::new();
-        let mut terms = inverted.terms().stream()?;
-        while terms.advance() {
-            let key = terms.key();
-            if terms.value().doc_freq >= threshold && !key.starts_with(b"~") {
-                let term = String::from_utf8_lossy(key).into_owned();
-                let query = crate::search::filter_union(&self.fields, [term.clone()]);
-                frequent.push((term, query));
-            }
-        }
-        Ok(frequent)
-    }
-
     /// The keywords that may match at least 1/[`WORD_BASE_DIVISOR`] of the documents (in their
-    /// texts or through the labels of their codes), with the query that finds them.
-    fn frequent_words(
+    /// texts or through the labels of their codes), with what finds them.
+    fn frequent_words<'v>(
         &self,
         reader: &SegmentReader,
-    ) -> tantivy::Result<Vec<(String, Box<dyn Query>)>> {
+        value_docs: &'v ValueDocs,
+    ) -> tantivy::Result<Vec<(String, Wanted<'v>)>> {
         let threshold = reader.max_doc() / WORD_BASE_DIVISOR;
         let mut candidates: HashSet<String> = HashSet::new();
         for field in [self.fields.names, self.fields.body] {
@@ -757,14 +742,12 @@ impl FacetCache {
                 }
             }
         }
-        let filter = reader.inverted_index(self.fields.filter)?;
         for (word, filter_terms) in labels::all() {
-            let mut documents: u64 = 0;
-            for term in filter_terms {
-                let term = tantivy::Term::from_field_text(self.fields.filter, term);
-                documents += u64::from(filter.doc_freq(&term)?);
-            }
-            if documents >= u64::from(threshold) {
+            let documents: usize = filter_terms
+                .iter()
+                .map(|term| value_docs.docs(term).len())
+                .sum();
+            if documents >= threshold as usize {
                 candidates.insert(word.to_owned());
             }
         }
@@ -773,8 +756,14 @@ impl FacetCache {
         Ok(candidates
             .into_iter()
             .map(|word| {
-                let query = crate::search::term_clause(&self.fields, &word);
-                (word, query)
+                let wanted = Wanted {
+                    query: Some(crate::search::term_clause(&self.fields, &word)),
+                    lists: labels::filter_terms_for(&word)
+                        .iter()
+                        .map(|term| value_docs.docs(term))
+                        .collect(),
+                };
+                (word, wanted)
             })
             .collect())
     }
@@ -1016,11 +1005,36 @@ impl Records {
     }
 }
 
-/// Computes bases on every core: the documents each query matches and their counts.
+/// The filter values at least 1/[`VALUE_BASE_DIVISOR`] of the documents have, with their
+/// documents.
+fn frequent_values(value_docs: &ValueDocs, max_doc: DocId) -> Vec<(String, Wanted<'_>)> {
+    let threshold = (max_doc / VALUE_BASE_DIVISOR) as usize;
+    let mut frequent: Vec<(String, Wanted<'_>)> = value_docs
+        .iter()
+        .filter(|(_, docs)| docs.len() >= threshold)
+        .map(|(term, docs)| {
+            let wanted = Wanted {
+                query: None,
+                lists: vec![docs],
+            };
+            (term.to_owned(), wanted)
+        })
+        .collect();
+    frequent.sort_by(|left, right| left.0.cmp(&right.0));
+    frequent
+}
+
+/// What a base is made of: the documents a query matches, and lists of documents.
+struct Wanted<'a> {
+    query: Option<Box<dyn Query>>,
+    lists: Vec<&'a [DocId]>,
+}
+
+/// Computes bases on every core: the documents each wanted base is made of and their counts.
 fn compute_bases(
     facets: &SegmentFacets,
     reader: &SegmentReader,
-    wanted: Vec<(String, Box<dyn Query>)>,
+    wanted: Vec<(String, Wanted<'_>)>,
 ) -> tantivy::Result<Vec<(String, Arc<Base>)>> {
     let threads = std::thread::available_parallelism()
         .map_or(1, usize::from)
@@ -1033,10 +1047,10 @@ fn compute_bases(
             scope.spawn(|| {
                 loop {
                     let position = next.fetch_add(1, Ordering::Relaxed);
-                    let Some((_, query)) = wanted.get(position) else {
+                    let Some((_, wanted)) = wanted.get(position) else {
                         break;
                     };
-                    match matching_bits(query.as_ref(), reader) {
+                    match matching_bits(wanted, reader) {
                         Ok(bits) => {
                             let base = Arc::new(facets.base(bits));
                             lock(&results)[position] = Some(base);
@@ -1061,15 +1075,22 @@ fn compute_bases(
         .collect())
 }
 
-/// Every document of a segment a query matches, deleted ones included.
-fn matching_bits(query: &dyn Query, reader: &SegmentReader) -> tantivy::Result<Bits> {
-    let weight = query.weight(EnableScoring::disabled_from_schema(reader.schema()))?;
+/// Every document of a segment a base is made of, deleted ones included.
+fn matching_bits(wanted: &Wanted<'_>, reader: &SegmentReader) -> tantivy::Result<Bits> {
     let mut bits = Bits::empty(reader.max_doc());
-    weight.for_each_no_score(reader, &mut |docs: &[DocId]| {
-        for &doc in docs {
+    if let Some(query) = &wanted.query {
+        let weight = query.weight(EnableScoring::disabled_from_schema(reader.schema()))?;
+        weight.for_each_no_score(reader, &mut |docs: &[DocId]| {
+            for &doc in docs {
+                bits.insert(doc);
+            }
+        })?;
+    }
+    for list in &wanted.lists {
+        for &doc in *list {
             bits.insert(doc);
         }
-    })?;
+    }
     Ok(bits)
 }
 

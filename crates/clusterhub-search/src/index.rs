@@ -14,7 +14,7 @@ use crate::document::OrganisationDocument;
 use crate::facets::{FacetCache, FacetWarmer};
 use crate::profiles::ProfilesPlugin;
 use crate::query::{SearchQuery, SearchResults};
-use crate::schema::{self, Fields, LINES_TOKENIZER, LinesTokenizer, REVISION_FIELD};
+use crate::schema::{self, Fields, REVISION_FIELD};
 use crate::text::{ANALYSER_NAME, analyser};
 
 /// Indexing memory of the writer that [`SearchIndex::writer`] returns.
@@ -22,8 +22,8 @@ const INCREMENTAL_WRITER_BYTES: usize = 50_000_000;
 
 /// Indexing threads and memory of a rebuild's writer ([`SearchIndex::rebuild_writer`]). With
 /// one commit at the end, each thread writes one segment until its share of the memory is full:
-/// 300 MB holds about 600,000 profiles (texts, filter terms and profile columns), so a million
-/// profiles make two segments and need no merge. (Measured at 1 M on 2 cores: 200 MB per thread
+/// 300 MB holds more than 500,000 profiles (texts and profile columns), so a million profiles
+/// make two segments and need no merge. (Measured at 1 M on 2 cores: 200 MB per thread
 /// gave 3 segments and a merge that took 1.4 s of a 9.1 s build; 100 MB per thread gave 12
 /// segments and a merge into 2 that cost 12% more CPU in all; a commit every 100,000 profiles
 /// gave 20 segments whose merge into one took a third of the build.)
@@ -126,9 +126,6 @@ impl SearchIndex {
 
     fn from_index(index: Index, options: IndexOptions) -> Result<SearchIndex, SearchError> {
         index.tokenizers().register(ANALYSER_NAME, analyser());
-        index
-            .tokenizers()
-            .register(LINES_TOKENIZER, LinesTokenizer::default());
         let fields = Fields::resolve(&index.schema())?;
         let cache = Arc::new(FacetCache::new(fields, options.base_min_docs));
         let warmer = Arc::new(FacetWarmer(cache.clone()));
@@ -209,6 +206,14 @@ impl SearchIndex {
             query,
             &mut |segment, matches| visit(&searcher, fields, segment, matches),
         )
+    }
+
+    /// The facet tables of every segment of `searcher` (built where missing).
+    pub(crate) fn prepared<'a>(
+        &self,
+        searcher: &'a tantivy::Searcher,
+    ) -> Result<Vec<crate::facets::PreparedSegment<'a>>, SearchError> {
+        Ok(self.inner.cache.prepare(searcher)?)
     }
 
     /// The fields of the index's schema.

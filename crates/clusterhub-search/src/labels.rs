@@ -5,8 +5,9 @@
 //! indexing twice as slow (they are half of a profile's words), so they are matched at query
 //! time instead: a keyword becomes "the keyword in the texts, or any NACE code whose label has
 //! it, or any cluster category whose name has it", and the codes are looked up in the filter
-//! terms every document already has. A NACE label matches the code and everything below it
-//! (the filter terms carry each code's ancestry), so "manufacture" finds every manufacturer.
+//! values every document already has (each segment lists their documents, see `value_docs`).
+//! A NACE label matches the code and everything below it (a code's filter values carry its
+//! ancestry), so "manufacture" finds every manufacturer.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;

@@ -25,9 +25,9 @@
 //! # Ok::<(), clusterhub_search::SearchError>(())
 //! ```
 //!
-//! How it works: tantivy holds the inverted index (keywords and filter terms), our own segment
-//! plugin (`profiles`) holds every document's facet values and name sort key, and the `facets`
-//! module turns those into in-memory tables per segment so that counting every facet group is a tight loop; the `search` module runs one pass
+//! How it works: tantivy holds the inverted index of the texts, our own segment plugin
+//! (`profiles`) holds every document's facet values, name and city, and the `facets` module turns
+//! those into in-memory tables per segment (with each filter value's documents, `value_docs`) so that counting every facet group is a tight loop; the `search` module runs one pass
 //! for the query and one per active filter group.
 
 mod candidates;
@@ -44,6 +44,7 @@ mod schema;
 mod search;
 mod selection;
 mod text;
+mod value_docs;
 
 pub use candidates::{
     CandidateHit, CandidateQuery, MAX_CANDIDATES, SECTOR_BOOST, TECHNOLOGY_BOOST, TermFrequencies,

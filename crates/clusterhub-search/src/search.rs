@@ -52,57 +52,20 @@ pub const MAX_RESULT_WINDOW: usize = 10_000;
 /// block-max WAND over the keyword query; below it, the few matches are scored one by one.
 const WAND_SHARE_DIVISOR: usize = 8;
 
-/// The documents of one keyword: in a name, in the body, or in a label of one of the profile's
-/// NACE codes or cluster categories (used unscored, to build keyword bases).
+/// The documents of one keyword in a name or in the body (used unscored, to build keyword
+/// bases; the documents with the keyword in a label of one of their NACE codes or cluster
+/// categories come from the segment's value lists, see `labels`).
 pub(crate) fn term_clause(fields: &Fields, term: &str) -> Box<dyn Query> {
-    let mut alternatives: Vec<(Occur, Box<dyn Query>)> = vec![
-        (
-            Occur::Should,
-            Box::new(TermQuery::new(
-                Term::from_field_text(fields.names, term),
-                IndexRecordOption::Basic,
-            )),
-        ),
-        (
-            Occur::Should,
-            Box::new(TermQuery::new(
-                Term::from_field_text(fields.body, term),
-                IndexRecordOption::Basic,
-            )),
-        ),
-    ];
-    for label_term in labels::filter_terms_for(term) {
-        alternatives.push((
-            Occur::Should,
-            Box::new(TermQuery::new(
-                Term::from_field_text(fields.filter, label_term),
-                IndexRecordOption::Basic,
-            )),
-        ));
-    }
-    Box::new(BooleanQuery::new(alternatives))
-}
-
-/// Documents having any of `terms` in the filter field.
-pub(crate) fn filter_union(
-    fields: &Fields,
-    terms: impl IntoIterator<Item = String>,
-) -> Box<dyn Query> {
-    let mut alternatives: Vec<(Occur, Box<dyn Query>)> = terms
+    let alternatives: Vec<(Occur, Box<dyn Query>)> = [fields.names, fields.body]
         .into_iter()
-        .map(|term| {
+        .map(|field| {
             let query: Box<dyn Query> = Box::new(TermQuery::new(
-                Term::from_field_text(fields.filter, &term),
+                Term::from_field_text(field, term),
                 IndexRecordOption::Basic,
             ));
             (Occur::Should, query)
         })
         .collect();
-    if alternatives.len() == 1
-        && let Some((_, query)) = alternatives.pop()
-    {
-        return query;
-    }
     Box::new(BooleanQuery::new(alternatives))
 }
 
@@ -330,15 +293,17 @@ impl Condition<'_> {
     }
 }
 
-/// The documents of a segment having any of `terms` in their `field`, deleted ones included.
-/// Few documents are gathered in a list, many straight into a bitmap.
+/// The documents of a segment having any of `terms` in their `field`, or in one of `lists`,
+/// deleted ones included. Few documents are gathered in a list, many straight into a bitmap.
 fn union_of_terms<'t>(
     segment: &PreparedSegment<'_>,
     terms: impl IntoIterator<Item = (Field, &'t str)>,
+    lists: &[&[DocId]],
 ) -> tantivy::Result<Selection> {
     let max_doc = segment.reader.max_doc();
     let mut found = Vec::new();
-    let mut total = 0usize;
+    let mut total: usize = lists.iter().map(|list| list.len()).sum();
+    let sources = lists.iter().filter(|list| !list.is_empty()).count();
     for (field, term) in terms {
         let inverted = segment.reader.inverted_index(field)?;
         let term = Term::from_field_text(field, term);
@@ -357,6 +322,11 @@ fn union_of_terms<'t>(
                 doc = postings.advance();
             }
         }
+        for list in lists {
+            for &doc in *list {
+                visit(doc);
+            }
+        }
         Ok(())
     };
     if total > (max_doc as usize) / 32 {
@@ -366,7 +336,7 @@ fn union_of_terms<'t>(
     }
     let mut docs = Vec::with_capacity(total);
     postings_of(&mut |doc| docs.push(doc))?;
-    if found.len() > 1 {
+    if found.len() + sources > 1 {
         docs.sort_unstable();
         docs.dedup();
     }
@@ -400,13 +370,11 @@ impl<'a> Conditions<'a> {
                 continue;
             }
             let texts = [(fields.names, term.as_str()), (fields.body, term.as_str())];
-            let labels = labels::filter_terms_for(term)
+            let labels: Vec<&[DocId]> = labels::filter_terms_for(term)
                 .iter()
-                .map(|label| (fields.filter, label.as_str()));
-            terms.push(Condition::Set(union_of_terms(
-                segment,
-                texts.into_iter().chain(labels),
-            )?));
+                .map(|label| facets.value_docs.docs(label))
+                .collect();
+            terms.push(Condition::Set(union_of_terms(segment, texts, &labels)?));
         }
         let mut groups = Vec::with_capacity(plan.groups.len());
         for (group, values) in &plan.groups {
@@ -429,15 +397,15 @@ impl<'a> Conditions<'a> {
                 continue;
             }
             let mut parts = Vec::with_capacity(2);
-            let mut rare = Vec::new();
+            let mut rare: Vec<&[DocId]> = Vec::new();
             for term in &filter_terms {
                 match facets.value_bases.get(term) {
                     Some(base) => parts.push(base.docs.clone()),
-                    None => rare.push((fields.filter, term.as_str())),
+                    None => rare.push(facets.value_docs.docs(term)),
                 }
             }
             if !rare.is_empty() {
-                parts.push(union_of_terms(segment, rare)?);
+                parts.push(union_of_terms(segment, [], &rare)?);
             }
             groups.push((*group, Condition::Set(Selection::union(parts, max_doc))));
         }
