@@ -13,7 +13,7 @@ use crate::text::{ANALYSER_NAME, analyser};
 
 /// Tantivy writing only what our index's two text fields hold (names; descriptions, offers,
 /// requests and city), with the same analyser, threads and memory as a rebuild, and one commit:
-/// no filter terms, facet column, sort key, coordinates or stored fields. `clusterhub bench
+/// no id, revision, coordinates or profile columns. `clusterhub bench
 /// search` builds it from the same profiles beside our index, so the share of the build that
 /// is tantivy's own text indexing shows in the same run. The product never uses it.
 pub struct TextOnlyIndex {
