@@ -1,5 +1,5 @@
-//! Per-segment facet tables in memory, built from the index's fast fields when a segment is
-//! first seen, so that counting every facet group over a result set is a tight loop over small
+//! Per-segment facet tables in memory, built from the segment's profile columns and fast fields
+//! when a segment is first seen, so that counting every facet group over a result set is a tight loop over small
 //! arrays.
 //!
 //! Every facet value gets a global number from one [`Interner`] shared by all segments; within a
@@ -591,7 +591,7 @@ impl FacetCache {
         Some(alive)
     }
 
-    /// Reads a segment's fast fields into a table.
+    /// Reads a segment's profile columns and fast fields into a table.
     fn build(&self, reader: &SegmentReader) -> tantivy::Result<SegmentFacets> {
         let max_doc = reader.max_doc();
         let fast = reader.fast_fields();

@@ -294,8 +294,8 @@ impl SearchIndex {
 
 fn settings() -> IndexSettings {
     IndexSettings {
-        // Stored fields are only a name and a city: compressing them saves little and costs a
-        // decompression per hit.
+        // Nothing is stored (a hit's name and city are in the profile columns); were anything
+        // stored, compressing it would cost a decompression per hit.
         docstore_compression: Compressor::None,
         ..IndexSettings::default()
     }
