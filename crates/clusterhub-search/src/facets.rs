@@ -1,6 +1,6 @@
 //! Per-segment facet tables in memory, built from the segment's profile columns and fast fields
-//! when a segment is first seen, so that counting every facet group over a result set is a tight loop over small
-//! arrays.
+//! when a segment is first seen, so that counting every facet group over a result set is a
+//! tight loop over small arrays.
 //!
 //! Every facet value gets a global number from one [`Interner`] shared by all segments; within a
 //! segment, the values it has get *local* numbers (16 bits, dense), so a pass counts into an
