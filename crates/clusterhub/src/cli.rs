@@ -255,10 +255,11 @@ pub struct BenchHttpArgs {
     /// How many demo organisations the database holds.
     #[arg(long, default_value_t = 1_000_000)]
     pub orgs: usize,
-    /// Keep the database and the index here and reuse them on later runs (default: a scratch
-    /// directory removed at the end).
-    #[arg(long)]
-    pub data_dir: Option<PathBuf>,
+    /// Keep the database and the index in this directory and reuse them on later runs (default:
+    /// a scratch directory removed at the end). Not `--data-dir`: that global option always has
+    /// a value (`./clusterhub-data`), and sharing its name made every run keep its data there.
+    #[arg(long, value_name = "DIR")]
+    pub keep_in: Option<PathBuf>,
     /// Requests in flight at once.
     #[arg(long, default_value_t = 64)]
     pub connections: usize,

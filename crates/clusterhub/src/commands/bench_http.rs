@@ -2,11 +2,11 @@
 //! and loaded the same way in the same run.
 //!
 //! The database holds `--orgs` demo organisations loaded by the import pipeline, and the search
-//! index is built from it by the directory code the server uses; both live in `--data-dir`
-//! (reused when it already holds them). The real router serves on one loopback port. The
-//! reference is DESIGN's "axum with a SQLite query rendering an HTML page": a minimal axum route
-//! that reads one organisation by a random id from the same database file and renders a small
-//! HTML page, on another port of the same server runtime. A load generator (hyper's pooled
+//! index is built from it by the directory code the server uses; both live in a scratch
+//! directory, or in `--keep-in` (reused when it already holds them). The real router serves on
+//! one loopback port. The reference is DESIGN's "axum with a SQLite query rendering an HTML
+//! page": a minimal axum route that reads one organisation by a random id from the same
+//! database file and renders a small HTML page, on another port of the same server runtime. A load generator (hyper's pooled
 //! client, keep-alive, `--connections` concurrent requests, `--seconds` per target) runs in the
 //! same process on its own thread, so server and client share the machine's cores as a load
 //! generator on the same machine would; every target is loaded the same way, one after the
@@ -84,7 +84,7 @@ impl Measured {
 
 pub async fn run(args: BenchHttpArgs) -> anyhow::Result<ExitCode> {
     let scratch;
-    let data_dir: PathBuf = match &args.data_dir {
+    let data_dir: PathBuf = match &args.keep_in {
         Some(path) => {
             std::fs::create_dir_all(path)
                 .with_context(|| format!("creating {}", path.display()))?;
@@ -109,7 +109,7 @@ pub async fn run(args: BenchHttpArgs) -> anyhow::Result<ExitCode> {
         println!("  loaded in {:.1} s", report.elapsed.as_secs_f64());
     } else if present != args.orgs {
         anyhow::bail!(
-            "{} holds {present} organisations, not {}; give another --data-dir or --orgs {present}",
+            "{} holds {present} organisations, not {}; give another --keep-in or --orgs {present}",
             data_dir.display(),
             args.orgs
         );

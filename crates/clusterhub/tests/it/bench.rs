@@ -67,6 +67,32 @@ fn bench_start_times_a_cold_and_a_second_start_of_serve() {
     );
 }
 
+#[test]
+fn bench_http_loads_every_target_in_a_scratch_directory() {
+    let cwd = tempfile::tempdir().unwrap();
+    succeeds_printing(
+        clusterhub().current_dir(cwd.path()).args([
+            "bench",
+            "http",
+            "--orgs",
+            "60",
+            "--seconds",
+            "1",
+            "--connections",
+            "4",
+        ]),
+        &[
+            "reference: axum + one SQLite query",
+            "page /organisations (8 searches)",
+            "JSON /api/v1/organisations (8 searches)",
+            "directory page /organisations (8 searches): ",
+        ],
+    );
+    // Nothing is left behind: the global `--data-dir` default is not the bench's directory.
+    let left: Vec<_> = std::fs::read_dir(cwd.path()).unwrap().collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
 /// Runs `command`, checks that it succeeds and prints every one of `lines`; gives its output.
 fn succeeds_printing(command: &mut Command, lines: &[&str]) -> String {
     let output = command.output().expect("run clusterhub bench");
