@@ -93,6 +93,30 @@ fn bench_http_loads_every_target_in_a_scratch_directory() {
     assert!(left.is_empty(), "{left:?}");
 }
 
+#[test]
+fn bench_search_builds_our_index_beside_the_text_only_reference_and_searches_it() {
+    succeeds_printing(
+        clusterhub().args([
+            "bench",
+            "search",
+            "--orgs",
+            "3000",
+            "--reference-orgs",
+            "0",
+            "--queries",
+            "30",
+        ]),
+        &[
+            "index build: 3000 profiles",
+            "reference: tantivy indexing only the texts of the same profiles",
+            "opening the index (facet tables read from the profile columns",
+            "clusterhub-search (tantivy)",
+            "target: build ≥ 200000 profiles/s: ",
+            "target: p50 ≤ 1 ms: ",
+        ],
+    );
+}
+
 /// Runs `command`, checks that it succeeds and prints every one of `lines`; gives its output.
 fn succeeds_printing(command: &mut Command, lines: &[&str]) -> String {
     let output = command.output().expect("run clusterhub bench");
