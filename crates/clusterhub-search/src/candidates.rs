@@ -22,6 +22,7 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{BitSet, DocAddress, DocId, Score, SegmentReader, TantivyError, Term};
 
 use crate::SearchError;
+use crate::facets::SegmentFacets;
 use crate::index::SearchIndex;
 use crate::query::FacetGroup;
 use crate::schema::{ID_FIELD, tagged};
@@ -76,34 +77,29 @@ pub struct TermFrequencies {
     pub frequencies: Vec<u64>,
 }
 
-/// Documents listed per segment before the search (a filter value's documents from each
-/// segment's value lists, see `value_docs`), each scoring 1.
+/// The documents having a filter value (`tag:value`), from each segment's value lists (see
+/// `value_docs`), each scoring 1. The segments' tables are those prepared for the search.
 #[derive(Debug, Clone)]
 struct ListsQuery {
-    docs: Arc<HashMap<SegmentId, Vec<DocId>>>,
+    term: String,
+    segments: Arc<HashMap<SegmentId, Arc<SegmentFacets>>>,
 }
 
 impl Query for ListsQuery {
     fn weight(&self, _scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
-        Ok(Box::new(ListsWeight {
-            docs: self.docs.clone(),
-        }))
+        Ok(Box::new(self.clone()))
     }
 }
 
-struct ListsWeight {
-    docs: Arc<HashMap<SegmentId, Vec<DocId>>>,
-}
-
-impl ListsWeight {
+impl ListsQuery {
     fn listed(&self, reader: &SegmentReader) -> &[DocId] {
-        self.docs
+        self.segments
             .get(&reader.segment_id())
-            .map_or(&[], Vec::as_slice)
+            .map_or(&[], |facets| facets.value_docs.docs(&self.term))
     }
 }
 
-impl Weight for ListsWeight {
+impl Weight for ListsQuery {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
         let mut docs = BitSet::with_max_value(reader.max_doc());
         for &doc in self.listed(reader) {
@@ -134,7 +130,12 @@ impl SearchIndex {
         }
         let fields = self.fields();
         let searcher = self.searcher();
-        let segments = self.prepared(&searcher)?;
+        let segments: Arc<HashMap<SegmentId, Arc<SegmentFacets>>> = Arc::new(
+            self.prepared(&searcher)?
+                .into_iter()
+                .map(|segment| (segment.reader.segment_id(), segment.facets))
+                .collect(),
+        );
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut terms = query_terms(&query.text);
         terms.sort_unstable();
@@ -158,19 +159,12 @@ impl SearchIndex {
             (FacetGroup::Nace, &query.nace, NACE_BOOST),
         ] {
             for value in values {
-                let term = tagged(group, value);
-                let docs = segments
-                    .iter()
-                    .map(|segment| {
-                        let docs = segment.facets.value_docs.docs(&term).to_vec();
-                        (segment.reader.segment_id(), docs)
-                    })
-                    .collect();
                 clauses.push((
                     Occur::Should,
                     Box::new(BoostQuery::new(
                         Box::new(ListsQuery {
-                            docs: Arc::new(docs),
+                            term: tagged(group, value),
+                            segments: segments.clone(),
                         }),
                         boost,
                     )),

@@ -42,7 +42,7 @@ use crate::geo;
 use crate::labels;
 use crate::profiles::ProfileColumns;
 use crate::query::FacetGroup;
-use crate::schema::{Fields, ID_FIELD, LAT_FIELD, LON_FIELD, TAG_SEPARATOR};
+use crate::schema::{Fields, ID_FIELD, LAT_FIELD, LON_FIELD};
 use crate::selection::{BATCH, Bits, Selection};
 use crate::value_docs::ValueDocs;
 
@@ -799,15 +799,10 @@ impl FacetCache {
         };
         let mut plans = Vec::with_capacity(terms.len());
         for term in &terms {
-            let mut characters = term.chars();
-            let tag = characters.next();
-            let separator = characters.next();
-            let group = tag.and_then(FacetGroup::from_tag);
-            let (Some(group), Some(TAG_SEPARATOR)) = (group, separator) else {
+            let Some((group, value)) = crate::schema::split_tagged(term) else {
                 plans.push(TermPlan::default());
                 continue;
             };
-            let value = characters.as_str();
             let mut plan = TermPlan {
                 group: Some(group),
                 ..TermPlan::default()

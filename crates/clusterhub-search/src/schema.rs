@@ -92,6 +92,16 @@ pub(crate) fn tagged(group: FacetGroup, value: &str) -> String {
     term
 }
 
+/// The group and value of a `tag:value` term; `None` for anything else.
+pub(crate) fn split_tagged(term: &str) -> Option<(FacetGroup, &str)> {
+    let mut characters = term.chars();
+    let group = characters.next().and_then(FacetGroup::from_tag)?;
+    if characters.next() != Some(TAG_SEPARATOR) {
+        return None;
+    }
+    Some((group, characters.as_str()))
+}
+
 /// The NUTS codes a region's filter terms carry: the region and every region above it, down
 /// from the country (`DE`, `DE2`, `DE21`, `DE212`). NUTS codes nest by prefix.
 pub(crate) fn nuts_ancestry(code: &str) -> impl Iterator<Item = &str> {

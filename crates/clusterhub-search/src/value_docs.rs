@@ -14,7 +14,7 @@ use tantivy::DocId;
 
 use crate::profiles::ProfileColumns;
 use crate::query::FacetGroup;
-use crate::schema::{TAG_SEPARATOR, nuts_ancestry, visit_nace_ancestry};
+use crate::schema::{nuts_ancestry, split_tagged, tagged, visit_nace_ancestry};
 
 /// Every filter value of a segment and its documents, in document order.
 #[derive(Debug, Default)]
@@ -123,26 +123,14 @@ impl ValueDocs {
 /// Calls `visit` with every filter value a facet value (`tag:value`) stands for: itself, or for
 /// a NUTS region and a NACE code, it and every ancestor.
 fn visit_filter_terms(term: &str, mut visit: impl FnMut(&str)) {
-    let mut characters = term.chars();
-    let group = characters.next().and_then(FacetGroup::from_tag);
-    let separator = characters.next();
-    let value = characters.as_str();
-    let mut tagged = String::with_capacity(term.len());
-    let mut visit_tagged = |group: FacetGroup, code: &str| {
-        tagged.clear();
-        tagged.push(group.tag());
-        tagged.push(TAG_SEPARATOR);
-        tagged.push_str(code);
-        visit(&tagged);
-    };
-    match (group, separator) {
-        (Some(FacetGroup::Nuts), Some(TAG_SEPARATOR)) => {
-            for code in nuts_ancestry(value) {
-                visit_tagged(FacetGroup::Nuts, code);
+    match split_tagged(term) {
+        Some((FacetGroup::Nuts, code)) => {
+            for ancestor in nuts_ancestry(code) {
+                visit(&tagged(FacetGroup::Nuts, ancestor));
             }
         }
-        (Some(FacetGroup::Nace), Some(TAG_SEPARATOR)) => {
-            visit_nace_ancestry(value, |code| visit_tagged(FacetGroup::Nace, code));
+        Some((FacetGroup::Nace, code)) => {
+            visit_nace_ancestry(code, |ancestor| visit(&tagged(FacetGroup::Nace, ancestor)));
         }
         _ => visit(term),
     }
