@@ -16,6 +16,11 @@ use crate::{Directory, DirectoryError};
 const PAGE: i64 = 2_000;
 const CHUNK: usize = 500;
 
+/// Tasks reading a rebuild's pages side by side. sqlx hands SQLite rows from its worker thread
+/// to the reading task one at a time, so one reader spends more time waiting on that handover
+/// than working; two keep both cores busy.
+const READERS: usize = 2;
+
 /// What the index's commit payload records: which database it follows, with which document
 /// mapping, and the highest revision it holds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -231,42 +236,64 @@ pub(crate) async fn build(
     let head = storage.feed_head().await?;
     let mut writer = index.rebuild_writer()?;
 
-    // Pages are read by a task of their own, one page ahead of the indexing.
-    let (sender, mut receiver) = tokio::sync::mpsc::channel(2);
-    let reader_storage = storage.clone();
-    let reader = tokio::spawn(async move {
-        let mut after = 0;
-        let mut reading = Duration::ZERO;
-        loop {
-            let started = Instant::now();
-            let page = read_page(&reader_storage, after).await;
-            reading += started.elapsed();
-            let done = match &page {
-                Ok(page) => page.is_empty(),
-                Err(_) => true,
-            };
-            if let Ok(Some(last)) = page.as_ref().map(|page| page.last()) {
-                after = last.id;
+    // The page boundaries first (one index seek each), then the pages, read by READERS tasks
+    // side by side, each a page ahead of the indexing: reader k reads pages k, k + READERS, ...,
+    // so taking a page from each in turn indexes them in id order.
+    let mut ranges: Vec<(i64, i64)> = Vec::new();
+    let mut after = i64::MIN;
+    loop {
+        match storage.organisation_page_end(after, PAGE).await? {
+            Some(end) => {
+                ranges.push((after, end));
+                after = end;
             }
-            if sender.send(page).await.is_err() || done {
-                return reading;
+            None => {
+                ranges.push((after, i64::MAX));
+                break;
             }
         }
-    });
+    }
+    let mut receivers = Vec::with_capacity(READERS);
+    let mut readers = Vec::with_capacity(READERS);
+    for first in 0..READERS {
+        let (sender, receiver) = tokio::sync::mpsc::channel(1);
+        let reader_storage = storage.clone();
+        let mine: Vec<(i64, i64)> = ranges
+            .iter()
+            .copied()
+            .skip(first)
+            .step_by(READERS)
+            .collect();
+        readers.push(tokio::spawn(async move {
+            for (after, through) in mine {
+                let page = read_range(&reader_storage, after, through).await;
+                let failed = page.is_err();
+                if sender.send(page).await.is_err() || failed {
+                    return;
+                }
+            }
+        }));
+        receivers.push(receiver);
+    }
     let mut organisations = 0_u64;
-    while let Some(page) = receiver.recv().await {
-        let page = page?;
-        if page.is_empty() {
-            break;
-        }
+    let mut reading = Duration::ZERO;
+    for place in 0..ranges.len() {
+        let waiting = Instant::now();
+        let page = receivers[place % READERS]
+            .recv()
+            .await
+            .ok_or_else(|| DirectoryError::Task(String::from("a page reader stopped early")))??;
+        reading += waiting.elapsed();
         organisations += page.len() as u64;
         for document in &page {
             writer.insert(document)?;
         }
     }
-    let reading = reader
-        .await
-        .map_err(|error| DirectoryError::Task(error.to_string()))?;
+    for reader in readers {
+        reader
+            .await
+            .map_err(|error| DirectoryError::Task(error.to_string()))?;
+    }
     let payload = Cursor::payload(database_id, head);
     let writer = tokio::task::spawn_blocking(move || {
         writer.commit()?;
@@ -287,20 +314,17 @@ pub(crate) async fn build(
     Ok((report, index.writer()?))
 }
 
-/// The documents of the organisations after id `after`, one page of them.
-async fn read_page(
+/// The documents of the organisations with ids above `after`, up to and including `through`.
+async fn read_range(
     storage: &Storage,
     after: i64,
+    through: i64,
 ) -> Result<Vec<OrganisationDocument>, DirectoryError> {
-    let organisations = storage.organisations_page(after, PAGE).await?;
-    let Some(last) = organisations.last() else {
+    let organisations = storage.organisations_in_range(after, through).await?;
+    if organisations.is_empty() {
         return Ok(Vec::new());
-    };
-    let ids = OrganisationIds::Range {
-        after,
-        through: last.id,
-    };
-    let related = related_facts(storage, ids).await?;
+    }
+    let related = related_facts(storage, OrganisationIds::Range { after, through }).await?;
     Ok(documents(&organisations, &related))
 }
 
@@ -379,7 +403,7 @@ impl Directory {
         let result = async {
             with_writer(&inner.writer, move |writer| {
                 for id in deleted {
-                    writer.delete(id);
+                    writer.delete(id)?;
                 }
                 Ok(())
             })
@@ -398,7 +422,7 @@ impl Directory {
                     .collect();
                 with_writer(&inner.writer, move |writer| {
                     for id in gone {
-                        writer.delete(id);
+                        writer.delete(id)?;
                     }
                     for document in &documents {
                         writer.upsert(document)?;

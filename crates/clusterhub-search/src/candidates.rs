@@ -24,8 +24,9 @@ use tantivy::{BitSet, DocAddress, DocId, Score, SegmentReader, TantivyError, Ter
 use crate::SearchError;
 use crate::facets::SegmentFacets;
 use crate::index::SearchIndex;
+use crate::profiles::IdQuery;
 use crate::query::FacetGroup;
-use crate::schema::{ID_FIELD, tagged};
+use crate::schema::tagged;
 use crate::text::query_terms;
 
 /// What a profile's sector counts for in the candidate score, beside a keyword's BM25 score
@@ -175,13 +176,8 @@ impl SearchIndex {
             return Ok(Vec::new());
         }
         if let Some(id) = query.exclude {
-            clauses.push((
-                Occur::MustNot,
-                Box::new(TermQuery::new(
-                    Term::from_field_i64(fields.id, id),
-                    IndexRecordOption::Basic,
-                )),
-            ));
+            let columns = Arc::default();
+            clauses.push((Occur::MustNot, Box::new(IdQuery { id, columns })));
         }
         // One more than asked, so that ties at the cut can be broken by id.
         let found: Vec<(f32, DocAddress)> = searcher.search(
@@ -191,8 +187,8 @@ impl SearchIndex {
         let mut hits = Vec::with_capacity(found.len());
         for (score, address) in found {
             let reader = searcher.segment_reader(address.segment_ord);
-            let ids = reader.fast_fields().i64(ID_FIELD)?;
-            if let Some(id) = ids.first(address.doc_id) {
+            if let Some(facets) = segments.get(&reader.segment_id()) {
+                let id = facets.ids[address.doc_id as usize];
                 hits.push(CandidateHit { id, score });
             }
         }

@@ -1,5 +1,5 @@
-//! Per-segment facet tables in memory, built from the segment's profile columns and fast fields
-//! when a segment is first seen, so that counting every facet group over a result set is a
+//! Per-segment facet tables in memory, built from the segment's profile columns when a segment
+//! is first seen, so that counting every facet group over a result set is a
 //! tight loop over small arrays.
 //!
 //! Every facet value gets a global number from one [`Interner`] shared by all segments; within a
@@ -42,7 +42,7 @@ use crate::geo;
 use crate::labels;
 use crate::profiles::ProfileColumns;
 use crate::query::FacetGroup;
-use crate::schema::{Fields, ID_FIELD, LAT_FIELD, LON_FIELD};
+use crate::schema::Fields;
 use crate::selection::{BATCH, Bits, Selection};
 use crate::value_docs::ValueDocs;
 
@@ -591,10 +591,9 @@ impl FacetCache {
         Some(alive)
     }
 
-    /// Reads a segment's profile columns and fast fields into a table.
+    /// Reads a segment's profile columns into a table.
     fn build(&self, reader: &SegmentReader) -> tantivy::Result<SegmentFacets> {
         let max_doc = reader.max_doc();
-        let fast = reader.fast_fields();
         let profiles = ProfileColumns::open(reader)?;
         let (plans, globals) = self.term_plans(&profiles)?;
 
@@ -646,17 +645,9 @@ impl FacetCache {
         let records = Records::build(&columns, &nace_divisions, globals.len())?;
         drop(nace_divisions);
 
-        let id_column = fast.i64(ID_FIELD)?;
-        let ids: Vec<i64> = (0..max_doc)
-            .map(|doc| id_column.first(doc).unwrap_or(i64::MAX))
-            .collect();
-        let lat_column = fast.f64(LAT_FIELD)?;
-        let lon_column = fast.f64(LON_FIELD)?;
+        let ids: Vec<i64> = (0..max_doc).map(|doc| profiles.id(doc)).collect();
         let locations: Vec<(f64, f64)> = (0..max_doc)
-            .map(|doc| match (lat_column.first(doc), lon_column.first(doc)) {
-                (Some(lat), Some(lon)) => (lat, lon),
-                _ => (f64::NAN, f64::NAN),
-            })
+            .map(|doc| profiles.location(doc).unwrap_or((f64::NAN, f64::NAN)))
             .collect();
         let unit_vectors: Vec<[f64; 3]> = locations
             .iter()

@@ -4,17 +4,15 @@ use std::path::Path;
 use std::sync::Arc;
 
 use tantivy::merge_policy::{LogMergePolicy, NoMergePolicy};
-use tantivy::query::{EnableScoring, Query, TermQuery};
-use tantivy::schema::IndexRecordOption;
 use tantivy::store::Compressor;
-use tantivy::{DocId, Index, IndexReader, IndexSettings, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{Index, IndexReader, IndexSettings, ReloadPolicy};
 
 use crate::SearchError;
 use crate::document::OrganisationDocument;
 use crate::facets::{FacetCache, FacetWarmer};
-use crate::profiles::ProfilesPlugin;
+use crate::profiles::{IdQuery, OpenColumns, ProfileColumns, ProfilesPlugin};
 use crate::query::{SearchQuery, SearchResults};
-use crate::schema::{self, Fields, REVISION_FIELD};
+use crate::schema::{self, Fields, IndexDocument};
 use crate::text::{ANALYSER_NAME, analyser};
 
 /// Indexing memory of the writer that [`SearchIndex::writer`] returns.
@@ -171,6 +169,7 @@ impl SearchIndex {
             index: self.clone(),
             writer,
             reload_on_commit: true,
+            deleting: Arc::default(),
         })
     }
 
@@ -269,23 +268,14 @@ impl SearchIndex {
     /// The revision the index holds for an organisation, if it holds it at all.
     pub fn revision(&self, id: i64) -> Result<Option<i64>, SearchError> {
         let searcher = self.inner.reader.searcher();
-        let query = TermQuery::new(
-            Term::from_field_i64(self.inner.fields.id, id),
-            IndexRecordOption::Basic,
-        );
-        let weight = query.weight(EnableScoring::disabled_from_searcher(&searcher))?;
         for reader in searcher.segment_readers() {
-            let mut found: Option<DocId> = None;
-            weight.for_each_no_score(reader, &mut |docs: &[DocId]| {
-                for &doc in docs {
-                    if !reader.is_deleted(doc) {
-                        found = Some(doc);
-                    }
-                }
-            })?;
-            if let Some(doc) = found {
-                let revisions = reader.fast_fields().i64(REVISION_FIELD)?;
-                return Ok(revisions.first(doc));
+            let columns = ProfileColumns::open(reader)?;
+            if let Some(doc) = columns
+                .docs_with_id(id)
+                .filter(|&doc| !reader.is_deleted(doc))
+                .last()
+            {
+                return Ok(Some(columns.revision(doc)));
             }
         }
         Ok(None)
@@ -305,8 +295,10 @@ fn settings() -> IndexSettings {
 /// [`IndexWriter::commit`].
 pub struct IndexWriter {
     index: SearchIndex,
-    writer: tantivy::IndexWriter<TantivyDocument>,
+    writer: tantivy::IndexWriter<IndexDocument>,
     reload_on_commit: bool,
+    /// Segments' columns opened by this writer's deletions since the last commit.
+    deleting: Arc<OpenColumns>,
 }
 
 impl std::fmt::Debug for IndexWriter {
@@ -320,23 +312,26 @@ impl std::fmt::Debug for IndexWriter {
 impl IndexWriter {
     /// Adds a profile, replacing the one with the same id if the index holds it.
     pub fn upsert(&mut self, document: &OrganisationDocument) -> Result<(), SearchError> {
-        self.delete(document.id);
+        self.delete(document.id)?;
         self.insert(document)
     }
 
     /// Adds a profile that the index does not hold yet (a rebuild into an empty index): faster
     /// than [`IndexWriter::upsert`] because nothing needs deleting.
     pub fn insert(&mut self, document: &OrganisationDocument) -> Result<(), SearchError> {
-        let fields = &self.index.inner.fields;
+        let fields = self.index.inner.fields;
         self.writer
-            .add_document(schema::to_tantivy(fields, document))?;
+            .add_document(IndexDocument::new(fields, document))?;
         Ok(())
     }
 
     /// Removes an organisation.
-    pub fn delete(&mut self, id: i64) {
-        let term = Term::from_field_i64(self.index.inner.fields.id, id);
-        self.writer.delete_term(term);
+    pub fn delete(&mut self, id: i64) -> Result<(), SearchError> {
+        self.writer.delete_query(Box::new(IdQuery {
+            id,
+            columns: self.deleting.clone(),
+        }))?;
+        Ok(())
     }
 
     /// Removes every organisation (the first step of a rebuild in place).
@@ -348,6 +343,7 @@ impl IndexWriter {
     /// Makes every change so far durable and visible to searches.
     pub fn commit(&mut self) -> Result<(), SearchError> {
         self.writer.commit()?;
+        self.deleting.clear();
         if self.reload_on_commit {
             self.index.reload()?;
         }
@@ -361,6 +357,7 @@ impl IndexWriter {
         let mut prepared = self.writer.prepare_commit()?;
         prepared.set_payload(payload);
         prepared.commit()?;
+        self.deleting.clear();
         if self.reload_on_commit {
             self.index.reload()?;
         }
@@ -377,6 +374,7 @@ impl IndexWriter {
     /// Drops every change since the last commit.
     pub fn rollback(&mut self) -> Result<(), SearchError> {
         self.writer.rollback()?;
+        self.deleting.clear();
         Ok(())
     }
 
@@ -457,6 +455,38 @@ mod tests {
         let ours = tempfile::tempdir()?;
         SearchIndex::create_in_dir(ours.path())?;
         assert_eq!(SearchIndex::open_in_dir(ours.path())?.num_documents(), 0);
+        Ok(())
+    }
+
+    #[test]
+    fn replacing_and_deleting_by_id_within_and_across_segments() -> Result<(), SearchError> {
+        let index = SearchIndex::create_in_ram()?;
+        let mut writer = index.writer()?;
+        let profile = |id: i64, revision: i64| {
+            OrganisationDocument::new(id, revision, format!("Org {id}"), "sme", "DE")
+        };
+        // Three revisions of one profile and its neighbours in one uncommitted segment: each
+        // upsert deletes only what was written before it.
+        for revision in 1..=3 {
+            writer.upsert(&profile(5, revision))?;
+            writer.upsert(&profile(4 + revision, 1))?;
+        }
+        writer.commit()?;
+        assert_eq!(index.num_documents(), 3);
+        assert_eq!(index.revision(5)?, Some(3));
+        assert_eq!(index.revision(6)?, Some(1));
+        assert_eq!(index.revision(8)?, None);
+        // Across segments: the new revision lives in a new segment, the old one is deleted.
+        writer.upsert(&profile(6, 2))?;
+        writer.commit()?;
+        assert_eq!(index.num_documents(), 3);
+        assert_eq!(index.revision(6)?, Some(2));
+        writer.delete(5)?;
+        writer.delete(99)?;
+        writer.commit()?;
+        assert_eq!(index.num_documents(), 2);
+        assert_eq!(index.revision(5)?, None);
+        assert_eq!(index.revision(7)?, Some(1));
         Ok(())
     }
 }

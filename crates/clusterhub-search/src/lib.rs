@@ -26,9 +26,11 @@
 //! ```
 //!
 //! How it works: tantivy holds the inverted index of the texts, our own segment plugin
-//! (`profiles`) holds every document's facet values, name and city, and the `facets` module turns
-//! those into in-memory tables per segment (with each filter value's documents, `value_docs`) so that counting every facet group is a tight loop; the `search` module runs one pass
-//! for the query and one per active filter group.
+//! (`profiles`) holds everything else about each document (organisation id and revision,
+//! coordinates, facet values, name and city), and the `facets` module turns those into
+//! in-memory tables per segment (with each filter value's documents, `value_docs`) so that
+//! counting every facet group is a tight loop; the `search` module runs one pass for the query
+//! and one per active filter group.
 
 mod candidates;
 mod document;

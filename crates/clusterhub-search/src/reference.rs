@@ -2,24 +2,22 @@
 
 use std::path::Path;
 
-use tantivy::schema::{IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
 use tantivy::{Index, TantivyDocument};
 
 use crate::SearchError;
 use crate::document::OrganisationDocument;
 use crate::index::{REBUILD_MEMORY_BYTES, REBUILD_THREADS};
-use crate::schema::add_texts;
+use crate::schema::{Fields, schema, write_texts};
 use crate::text::{ANALYSER_NAME, analyser};
 
 /// Tantivy writing only what our index's two text fields hold (names; descriptions, offers,
-/// requests and city), with the same analyser, threads and memory as a rebuild, and one commit:
-/// no id, revision, coordinates or profile columns. `clusterhub bench
+/// requests and city), with the same schema, analyser, threads and memory as a rebuild, and one
+/// commit: no profile columns (ids, revisions, coordinates, facet values, names shown). `clusterhub bench
 /// search` builds it from the same profiles beside our index, so the share of the build that
 /// is tantivy's own text indexing shows in the same run. The product never uses it.
 pub struct TextOnlyIndex {
     writer: tantivy::IndexWriter<TantivyDocument>,
-    names: tantivy::schema::Field,
-    body: tantivy::schema::Field,
+    fields: Fields,
 }
 
 impl std::fmt::Debug for TextOnlyIndex {
@@ -32,29 +30,24 @@ impl TextOnlyIndex {
     /// Creates the reference index in `path` (made if missing; it must not hold an index yet).
     pub fn create_in_dir(path: &Path) -> Result<TextOnlyIndex, SearchError> {
         std::fs::create_dir_all(path)?;
-        let searchable = TextOptions::default().set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(ANALYSER_NAME)
-                .set_index_option(IndexRecordOption::WithFreqs),
-        );
-        let mut builder = Schema::builder();
-        let names = builder.add_text_field("names", searchable.clone());
-        let body = builder.add_text_field("body", searchable);
-        let index = Index::create_in_dir(path, builder.build())?;
+        let index = Index::create_in_dir(path, schema())?;
+        let fields = Fields::resolve(&index.schema())?;
         index.tokenizers().register(ANALYSER_NAME, analyser());
         let writer = index.writer_with_num_threads(REBUILD_THREADS, REBUILD_MEMORY_BYTES)?;
         writer.set_merge_policy(Box::new(tantivy::merge_policy::NoMergePolicy));
-        Ok(TextOnlyIndex {
-            writer,
-            names,
-            body,
-        })
+        Ok(TextOnlyIndex { writer, fields })
     }
 
     /// Adds a profile's texts.
     pub fn insert(&mut self, document: &OrganisationDocument) -> Result<(), SearchError> {
+        let mut texts = String::new();
+        let names_end = write_texts(document, &mut texts);
+        let (names, body) = texts.split_at(names_end);
         let mut out = TantivyDocument::new();
-        add_texts(&mut out, self.names, self.body, document);
+        out.add_text(self.fields.names, names);
+        if !body.is_empty() {
+            out.add_text(self.fields.body, body);
+        }
         self.writer.add_document(out)?;
         Ok(())
     }

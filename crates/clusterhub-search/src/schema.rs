@@ -1,27 +1,28 @@
 //! The index layout and how an [`OrganisationDocument`] is written into it.
 //!
-//! | field | kind | what for |
+//! Tantivy indexes the texts; everything else about a profile goes into our own segment
+//! plugin's columns (see `profiles`), which the same document reaches in place:
+//!
+//! | part | kind | what for |
 //! |---|---|---|
-//! | `id` | i64, indexed and fast | replacing and deleting by id; ties in every sort |
-//! | `revision` | i64, fast | telling whether the index holds a profile's latest revision |
-//! | `names` | text (names in every language) | keyword search, boosted |
-//! | `body` | text (descriptions, offers, requests, city) | keyword search (NACE labels and cluster category names are matched through the filter values, see `labels`) |
-//! | `profile` | custom (our segment plugin, see `profiles`) | facet filters and counting: one `tag:value` per value (each filter value's documents are listed when a segment is warmed, see `value_docs`); sorting by name; the name and city a hit shows |
-//! | `lat`, `lon` | f64, fast | the map box, distances (through in-memory map cells) |
+//! | `names` | text field (names in every language) | keyword search, boosted |
+//! | `body` | text field (descriptions, offers, requests, city) | keyword search (NACE labels and cluster category names are matched through the filter values, see `labels`) |
+//! | profile columns | the `profiles` plugin | the organisation id (replacing and deleting by id, ties in every sort), its revision (is the index current?), coordinates (the map box, distances), facet values (`tag:value`; each filter value's documents are listed when a segment is warmed, see `value_docs`), name order, and the name and city a hit shows |
 //!
 //! Texts are indexed with term frequencies but without positions: there are no phrase queries,
-//! and positions would double the postings. Filter values are not indexed by tantivy at all:
-//! thirty-odd of them per profile (with the NUTS and NACE ancestors) were a third of the
-//! postings a build wrote.
+//! and positions would double the postings. Nothing else is indexed by tantivy: the filter
+//! values (thirty-odd per profile with the NUTS and NACE ancestors) were a third of the
+//! postings a build wrote, and the id a million distinct terms.
+//!
+//! A profile reaches the indexing threads as an [`IndexDocument`], our own tantivy `Document`:
+//! its two texts in one buffer and the plugin's payload in another (see `profiles::payload`),
+//! so nothing is copied again into a generic document on the way, and the plugin reads its
+//! payload from the document tantivy hands it.
 
 use clusterhub_reference::Reference;
-use tantivy::TantivyDocument;
-use tantivy::schema::{
-    FAST, Field, INDEXED, IndexRecordOption, Schema, TextFieldIndexing, TextOptions,
-};
+use tantivy::schema::{Document, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
 
 use crate::document::OrganisationDocument;
-use crate::geo;
 use crate::query::FacetGroup;
 use crate::text::ANALYSER_NAME;
 
@@ -31,26 +32,13 @@ pub(crate) const TAG_SEPARATOR: char = ':';
 /// The fields of the index, resolved once.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Fields {
-    pub id: Field,
-    pub revision: Field,
     pub names: Field,
     pub body: Field,
-    pub profile: Field,
-    pub lat: Field,
-    pub lon: Field,
 }
 
-pub(crate) const PROFILE_FIELD: &str = "profile";
-pub(crate) const ID_FIELD: &str = "id";
-pub(crate) const REVISION_FIELD: &str = "revision";
-pub(crate) const LAT_FIELD: &str = "lat";
-pub(crate) const LON_FIELD: &str = "lon";
-
-/// The schema of a new index.
+/// The schema of a new index (and of the build benchmark's text-only reference).
 pub(crate) fn schema() -> Schema {
     let mut builder = Schema::builder();
-    builder.add_i64_field(ID_FIELD, INDEXED | FAST);
-    builder.add_i64_field(REVISION_FIELD, FAST);
     let searchable = TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
             .set_tokenizer(ANALYSER_NAME)
@@ -58,13 +46,6 @@ pub(crate) fn schema() -> Schema {
     );
     builder.add_text_field("names", searchable.clone());
     builder.add_text_field("body", searchable);
-    builder.add_custom_field(
-        PROFILE_FIELD,
-        crate::profiles::PAYLOAD_TYPE,
-        serde_json::Value::Null,
-    );
-    builder.add_f64_field(LAT_FIELD, FAST);
-    builder.add_f64_field(LON_FIELD, FAST);
     builder.build()
 }
 
@@ -72,14 +53,89 @@ impl Fields {
     /// Resolves the fields of `schema`; fails on an index written with another layout.
     pub(crate) fn resolve(schema: &Schema) -> tantivy::Result<Fields> {
         Ok(Fields {
-            id: schema.get_field(ID_FIELD)?,
-            revision: schema.get_field(REVISION_FIELD)?,
             names: schema.get_field("names")?,
             body: schema.get_field("body")?,
-            profile: schema.get_field(PROFILE_FIELD)?,
-            lat: schema.get_field(LAT_FIELD)?,
-            lon: schema.get_field(LON_FIELD)?,
         })
+    }
+}
+
+/// A profile as the index writer hands it to tantivy: the two texts tantivy indexes (one
+/// buffer), and the profile's payload for the `profiles` plugin (which recovers this type from
+/// the document). Built on the thread that feeds the writer from a borrowed profile: an
+/// indexing thread frees two buffers per document, never the profile's many strings (a
+/// free from another thread costs several times a local one).
+pub(crate) struct IndexDocument {
+    fields: Fields,
+    texts: String,
+    names_end: usize,
+    pub(crate) payload: Vec<u8>,
+}
+
+impl IndexDocument {
+    pub(crate) fn new(fields: Fields, profile: &OrganisationDocument) -> IndexDocument {
+        let mut texts = String::new();
+        let names_end = write_texts(profile, &mut texts);
+        IndexDocument {
+            fields,
+            texts,
+            names_end,
+            payload: crate::profiles::payload(profile),
+        }
+    }
+}
+
+impl Document for IndexDocument {
+    type Value<'a> = &'a str;
+    type FieldsValuesIter<'a> =
+        std::iter::Flatten<std::array::IntoIter<Option<(Field, &'a str)>, 2>>;
+
+    fn iter_fields_and_values(&self) -> Self::FieldsValuesIter<'_> {
+        let (names, body) = self.texts.split_at(self.names_end);
+        [
+            Some((self.fields.names, names)),
+            (!body.is_empty()).then_some((self.fields.body, body)),
+        ]
+        .into_iter()
+        .flatten()
+    }
+}
+
+/// Calls `visit` with each facet value of a profile: its group and value, as filters name them.
+pub(crate) fn visit_facet_values(
+    document: &OrganisationDocument,
+    mut visit: impl FnMut(FacetGroup, &str),
+) {
+    visit(FacetGroup::Kind, &document.kind);
+    visit(FacetGroup::Country, &document.country);
+    visit(
+        FacetGroup::Escp,
+        if document.escp { "true" } else { "false" },
+    );
+    let lists: [(FacetGroup, &Vec<String>); 7] = [
+        (FacetGroup::Sector, &document.sectors),
+        (FacetGroup::Technology, &document.technologies),
+        (FacetGroup::S3, &document.s3_areas),
+        (FacetGroup::Emerging, &document.emerging),
+        (FacetGroup::Programme, &document.programmes),
+        (FacetGroup::TargetCountry, &document.target_countries),
+        (FacetGroup::Nace, &document.nace),
+    ];
+    for (group, values) in lists {
+        for value in values {
+            visit(group, value);
+        }
+    }
+    let options: [(FacetGroup, &Option<String>); 5] = [
+        (FacetGroup::Staff, &document.staff_band),
+        (FacetGroup::Members, &document.members_band),
+        (FacetGroup::Label, &document.label),
+        (FacetGroup::Sme, &document.sme_status),
+        (FacetGroup::Nuts, &document.nuts),
+    ];
+    for (group, value) in options {
+        if let Some(value) = value {
+            visit(group, value);
+        }
     }
 }
 
@@ -134,98 +190,11 @@ pub(crate) fn visit_nace_ancestry(code: &str, mut visit: impl FnMut(&str)) {
     visit(code);
 }
 
-/// Writes a profile as an index document: its texts, its profile payload (shown name and city
-/// and facet values, for the `profiles` plugin) and coordinates. Nothing here allocates per value.
-pub(crate) fn to_tantivy(fields: &Fields, document: &OrganisationDocument) -> TantivyDocument {
-    let mut out = TantivyDocument::new();
-    out.add_i64(fields.id, document.id);
-    out.add_i64(fields.revision, document.revision);
-
-    add_texts(&mut out, fields.names, fields.body, document);
-
-    // The facet values go into the profile payload, a line each.
-    let mut profile = String::with_capacity(256);
-    let mut line = |group: FacetGroup, value: &str| {
-        profile.push(group.tag());
-        profile.push(TAG_SEPARATOR);
-        profile.push_str(value);
-        profile.push('\n');
-    };
-    line(FacetGroup::Kind, &document.kind);
-    line(FacetGroup::Country, &document.country);
-    line(
-        FacetGroup::Escp,
-        if document.escp { "true" } else { "false" },
-    );
-    let lists: [(FacetGroup, &Vec<String>); 7] = [
-        (FacetGroup::Sector, &document.sectors),
-        (FacetGroup::Technology, &document.technologies),
-        (FacetGroup::S3, &document.s3_areas),
-        (FacetGroup::Emerging, &document.emerging),
-        (FacetGroup::Programme, &document.programmes),
-        (FacetGroup::TargetCountry, &document.target_countries),
-        (FacetGroup::Nace, &document.nace),
-    ];
-    for (group, values) in lists {
-        for value in values {
-            line(group, value);
-        }
-    }
-    let options: [(FacetGroup, &Option<String>); 5] = [
-        (FacetGroup::Staff, &document.staff_band),
-        (FacetGroup::Members, &document.members_band),
-        (FacetGroup::Label, &document.label),
-        (FacetGroup::Sme, &document.sme_status),
-        (FacetGroup::Nuts, &document.nuts),
-    ];
-    for (group, value) in options {
-        if let Some(value) = value {
-            line(group, value);
-        }
-    }
-    let mut payload = Vec::with_capacity(profile.len() + 3 * document.name.len() + 64);
-    crate::profiles::payload(
-        &mut payload,
-        &document.name,
-        document.city.as_deref(),
-        &profile,
-    );
-    out.add_custom(fields.profile, &payload);
-
-    if let Some((lat, lon)) = document.location
-        && geo::is_valid(lat, lon)
-    {
-        out.add_f64(fields.lat, lat);
-        out.add_f64(fields.lon, lon);
-    }
-    out
-}
-
-/// Adds a profile's searchable texts to `out`: every name in `names`, the descriptions, offers,
-/// requests and city in `body`. Each text field gets one value: every value costs the indexer a
-/// token stream of its own.
-pub(crate) fn add_texts(
-    out: &mut TantivyDocument,
-    names: Field,
-    body: Field,
-    document: &OrganisationDocument,
-) {
-    let mut text = String::with_capacity(
-        document.name.len()
-            + document
-                .names
-                .iter()
-                .map(|name| name.len() + 1)
-                .sum::<usize>(),
-    );
-    text.push_str(&document.name);
-    for name in &document.names {
-        if name != &document.name {
-            text.push('\n');
-            text.push_str(name);
-        }
-    }
-    out.add_text(names, &text);
+/// Writes a profile's searchable texts into `out` (cleared first) and gives where the first
+/// ends: every name (for `names`), then the descriptions, offers, requests and city (for
+/// `body`), each joined into one text. Each text field gets one value: every value costs the
+/// indexer a token stream of its own.
+pub(crate) fn write_texts(document: &OrganisationDocument, out: &mut String) -> usize {
     let parts = || {
         document
             .descriptions
@@ -234,17 +203,31 @@ pub(crate) fn add_texts(
             .chain(&document.requests)
             .chain(&document.city)
     };
-    text.clear();
-    text.reserve(parts().map(|part| part.len() + 1).sum());
-    for part in parts() {
-        if !text.is_empty() {
-            text.push('\n');
+    out.clear();
+    out.reserve(
+        document.name.len()
+            + document
+                .names
+                .iter()
+                .chain(parts())
+                .map(|text| text.len() + 1)
+                .sum::<usize>(),
+    );
+    out.push_str(&document.name);
+    for name in &document.names {
+        if name != &document.name {
+            out.push('\n');
+            out.push_str(name);
         }
-        text.push_str(part);
     }
-    if !text.is_empty() {
-        out.add_text(body, &text);
+    let names_end = out.len();
+    for part in parts() {
+        if out.len() > names_end {
+            out.push('\n');
+        }
+        out.push_str(part);
     }
+    names_end
 }
 
 #[cfg(test)]

@@ -317,26 +317,28 @@ pub(crate) fn query_terms(text: &str) -> Vec<String> {
 /// and not after `Zeta`. Runs of anything that is not a letter or a digit become one space.
 pub(crate) fn sort_key(name: &str) -> String {
     let mut key = String::with_capacity(name.len());
+    push_sort_key(name, &mut key);
+    key
+}
+
+/// Appends a name's [`sort_key`] to `out`.
+pub(crate) fn push_sort_key(name: &str, out: &mut String) {
+    let key = out;
+    let start = key.len();
     let mut folder: Option<Folder> = None;
     let mut cursor = 0;
-    while let Some((start, end, ascii)) = next_word(name, cursor) {
+    while let Some((word_start, end, ascii)) = next_word(name, cursor) {
         cursor = end;
-        if !key.is_empty() {
+        if key.len() > start {
             key.push(' ');
         }
-        let word = &name[start..end];
+        let word = &name[word_start..end];
         if ascii {
-            push_lower_ascii(word, &mut key);
+            push_lower_ascii(word, key);
         } else {
-            push_folded(
-                word,
-                false,
-                folder.get_or_insert_with(self::folder),
-                &mut key,
-            );
+            push_folded(word, false, folder.get_or_insert_with(self::folder), key);
         }
     }
-    key
 }
 
 #[cfg(test)]

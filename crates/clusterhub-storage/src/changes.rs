@@ -131,6 +131,41 @@ impl Storage {
         Ok(organisations)
     }
 
+    /// The id that ends a page of `size` organisations after id `after` (the `size`-th id above
+    /// it), or `None` when fewer are left: a rebuild finds its page boundaries first, with one
+    /// index seek each, and then reads the pages side by side.
+    pub async fn organisation_page_end(
+        &self,
+        after: i64,
+        size: i64,
+    ) -> Result<Option<i64>, StorageError> {
+        let end: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM organisations WHERE id > $1 ORDER BY id LIMIT 1 OFFSET $2",
+        )
+        .bind(after)
+        .bind(size.max(1) - 1)
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(end)
+    }
+
+    /// The stored organisations with ids above `after`, up to and including `through`, in id
+    /// order (`member_of` left empty, as in [`Storage::organisations_page`]).
+    pub async fn organisations_in_range(
+        &self,
+        after: i64,
+        through: i64,
+    ) -> Result<Vec<StoredOrganisation>, StorageError> {
+        let rows = sqlx::query(&select_statement(
+            "WHERE o.id > $1 AND o.id <= $2 ORDER BY o.id",
+        ))
+        .bind(after)
+        .bind(through)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(stored_from_row).collect()
+    }
+
     /// The descriptions (language code → text) of the stored organisations among `ids`, in id
     /// order: what a page of search hits shows beside each, without reading whole profiles.
     pub async fn descriptions_by_ids(

@@ -472,7 +472,7 @@ fn upsert_replaces_and_delete_removes() {
     assert_eq!(everything.facets[&FacetGroup::Country]["BE"], 1);
     assert!(!everything.facets[&FacetGroup::Country].contains_key("FR"));
 
-    writer.delete(1);
+    writer.delete(1).expect("delete");
     writer.commit().expect("commit");
     assert_eq!(index.num_documents(), 2);
     assert_eq!(index.revision(1).expect("revision"), None);
@@ -504,7 +504,7 @@ fn changes_across_segments_agree_with_brute_force() {
             .map(|document| document.id)
             .collect();
         for id in &deleted {
-            writer.delete(*id);
+            writer.delete(*id).expect("delete");
         }
         writer.commit().expect("commit");
         documents.retain(|document| !deleted.contains(&document.id));
@@ -575,7 +575,7 @@ fn merging_down_keeps_every_profile_and_every_answer() {
     assert_eq!(index.committed_segments().expect("segments"), 7);
     // A deletion in a segment that is merged away stays deleted.
     let deleted = documents.remove(10).id;
-    writer.delete(deleted);
+    writer.delete(deleted).expect("delete");
     writer.commit().expect("commit");
     writer.merge_down_to(3).expect("merge down to three");
     assert_eq!(index.committed_segments().expect("segments"), 3);

@@ -345,6 +345,58 @@ both!(database_identity_is_stable, |storage: Storage| async move {
     assert_eq!(storage.database_id().await.unwrap(), first);
 });
 
+both!(
+    page_ends_and_ranges_cover_every_organisation_once,
+    |storage: Storage| async move {
+        assert_eq!(
+            storage.organisation_page_end(i64::MIN, 10).await.unwrap(),
+            None
+        );
+        let profiles: Vec<_> = (0..1_203)
+            .map(|number| profile(&format!("org-{number:04}"), "sme", "DE"))
+            .collect();
+        storage.import_organisations(&profiles).await.unwrap();
+        let all = storage.organisations_page(0, 10_000).await.unwrap();
+        // Pages of 500 by their ends, as a rebuild walks them: 500, 500, then the last 203.
+        let mut after = i64::MIN;
+        let mut pages = Vec::new();
+        loop {
+            let end = storage.organisation_page_end(after, 500).await.unwrap();
+            let through = end.unwrap_or(i64::MAX);
+            pages.push(
+                storage
+                    .organisations_in_range(after, through)
+                    .await
+                    .unwrap(),
+            );
+            match end {
+                Some(end) => after = end,
+                None => break,
+            }
+        }
+        let sizes: Vec<usize> = pages.iter().map(Vec::len).collect();
+        assert_eq!(sizes, [500, 500, 203]);
+        assert_eq!(pages.concat(), all, "every organisation once, in id order");
+        assert_eq!(pages[1].last().map(|stored| stored.id), Some(all[999].id));
+        // The last full page ends at the last id; the range after it is empty.
+        let last = all[1_202].id;
+        assert_eq!(
+            storage
+                .organisation_page_end(all[999].id, 203)
+                .await
+                .unwrap(),
+            Some(last)
+        );
+        assert!(
+            storage
+                .organisations_in_range(last, i64::MAX)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+    }
+);
+
 #[tokio::test]
 async fn databases_have_distinct_identities() {
     let directory = tempfile::tempdir().unwrap();

@@ -25,7 +25,7 @@ pub async fn run(database: &DatabaseConfig) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("rebuilding the search index in {}", path.display()))?;
     println!(
         "search index rebuilt in {}: {} organisations in {:.2} s, {:.0} profiles/s \
-         (of which {:.2} s reading the {} database), current with revision {}",
+         (of which {:.2} s waiting for the {} database), current with revision {}",
         path.display(),
         report.organisations,
         report.elapsed.as_secs_f64(),
