@@ -21,7 +21,7 @@ impl Storage {
         notice: Option<&OutgoingEmail>,
         context: &AuditContext,
     ) -> Result<(), StorageError> {
-        let mut transaction = self.pool().begin().await?;
+        let mut transaction = self.begin_write().await?;
         write_password(
             &mut transaction,
             user_id,
@@ -45,7 +45,7 @@ impl Storage {
         notice: Option<&OutgoingEmail>,
         context: &AuditContext,
     ) -> Result<(), StorageError> {
-        let mut transaction = self.pool().begin().await?;
+        let mut transaction = self.begin_write().await?;
         let taken: Option<i64> =
             sqlx::query_scalar("SELECT id FROM users WHERE email = $1 AND id <> $2")
                 .bind(new_email)
@@ -89,7 +89,7 @@ impl Storage {
         if changes.is_empty() {
             return Ok(());
         }
-        let mut transaction = self.pool().begin().await?;
+        let mut transaction = self.begin_write().await?;
         let now = now_text();
         let mut after = serde_json::Map::new();
         for (purpose, granted, version) in changes {

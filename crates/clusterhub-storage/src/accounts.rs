@@ -122,7 +122,7 @@ impl Storage {
         verification: Option<(NewOneTimeToken, OutgoingEmail)>,
         context: &AuditContext,
     ) -> Result<i64, StorageError> {
-        let mut transaction = self.pool().begin().await?;
+        let mut transaction = self.begin_write().await?;
         let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
             .bind(&user.email)
             .fetch_optional(&mut *transaction)
@@ -219,7 +219,7 @@ impl Storage {
         role: &str,
         context: &AuditContext,
     ) -> Result<(), StorageError> {
-        let mut transaction = self.pool().begin().await?;
+        let mut transaction = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO platform_roles (user_id, role, granted_at, granted_by) \
              VALUES ($1, $2, $3, $4) ON CONFLICT (user_id, role) DO NOTHING",
@@ -249,7 +249,7 @@ impl Storage {
         role: &str,
         context: &AuditContext,
     ) -> Result<(), StorageError> {
-        let mut transaction = self.pool().begin().await?;
+        let mut transaction = self.begin_write().await?;
         insert_organisation_role(
             &mut transaction,
             user_id,
@@ -394,7 +394,7 @@ impl Storage {
         password_hash: &str,
         context: &AuditContext,
     ) -> Result<(), StorageError> {
-        let mut transaction = self.pool().begin().await?;
+        let mut transaction = self.begin_write().await?;
         write_password(&mut transaction, user_id, password_hash, None).await?;
         commit_with_audit(transaction, context, "user.password", user_id).await
     }
@@ -420,7 +420,7 @@ impl Storage {
         user_id: i64,
         context: &AuditContext,
     ) -> Result<(), StorageError> {
-        let mut transaction = self.pool().begin().await?;
+        let mut transaction = self.begin_write().await?;
         sqlx::query(
             "UPDATE users SET email_verified_at = $1, updated_at = $1 \
              WHERE id = $2 AND email_verified_at IS NULL",
@@ -439,7 +439,7 @@ impl Storage {
         email: &OutgoingEmail,
         context: &AuditContext,
     ) -> Result<(), StorageError> {
-        let mut transaction = self.pool().begin().await?;
+        let mut transaction = self.begin_write().await?;
         // A new link of the same purpose replaces the older ones.
         sqlx::query(
             "UPDATE one_time_tokens SET used_at = $1 \
@@ -531,7 +531,7 @@ impl Storage {
         recovery_code_digests: &[String],
         context: &AuditContext,
     ) -> Result<(), StorageError> {
-        let mut transaction = self.pool().begin().await?;
+        let mut transaction = self.begin_write().await?;
         sqlx::query(
             "UPDATE users SET totp_secret = $1, totp_last_step = $2, updated_at = $3 WHERE id = $4",
         )

@@ -67,7 +67,7 @@ impl Storage {
         now_unix: i64,
         context: &AuditContext,
     ) -> Result<ApiTokenRecord, StorageError> {
-        let mut transaction = self.pool().begin().await?;
+        let mut transaction = self.begin_write().await?;
         let live: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM api_tokens WHERE user_id = $1 AND revoked_at IS NULL \
              AND expires_unix > $2",
@@ -136,7 +136,7 @@ impl Storage {
         token_id: i64,
         context: &AuditContext,
     ) -> Result<bool, StorageError> {
-        let mut transaction = self.pool().begin().await?;
+        let mut transaction = self.begin_write().await?;
         let result = sqlx::query(
             "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 \
              AND revoked_at IS NULL",

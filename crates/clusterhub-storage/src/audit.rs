@@ -139,7 +139,7 @@ impl Storage {
         context: &AuditContext,
         record: &AuditRecord,
     ) -> Result<(), StorageError> {
-        let mut transaction = self.pool().begin().await?;
+        let mut transaction = self.begin_write().await?;
         write_audit(&mut transaction, context, record).await?;
         transaction.commit().await?;
         Ok(())

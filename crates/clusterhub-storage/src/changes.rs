@@ -277,7 +277,7 @@ impl Storage {
         profile: &OrganisationImport,
     ) -> Result<Option<i64>, StorageError> {
         let prepared = profile.clone().prepare();
-        let mut transaction = self.pool().begin().await?;
+        let mut transaction = self.begin_write().await?;
         let revision = reserve_ids(&mut transaction, "revision", 1).await?;
         let taken: Option<i64> =
             sqlx::query_scalar("SELECT id FROM organisations WHERE external_key = $1 AND id <> $2")
@@ -345,7 +345,7 @@ impl Storage {
     /// organisation. Clusters it was a member of get the deletion's revision (their member count
     /// changes).
     pub async fn delete_organisation(&self, id: i64) -> Result<bool, StorageError> {
-        let mut transaction = self.pool().begin().await?;
+        let mut transaction = self.begin_write().await?;
         let revision = reserve_ids(&mut transaction, "revision", 1).await?;
         let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM organisations WHERE id = $1")
             .bind(id)

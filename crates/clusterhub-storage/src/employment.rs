@@ -61,7 +61,7 @@ impl Storage {
         &self,
         rows: &[EmploymentRow],
     ) -> Result<EmploymentImportSummary, StorageError> {
-        let mut transaction = self.pool().begin().await?;
+        let mut transaction = self.begin_write().await?;
         let mut written = 0;
         for chunk in rows.chunks(ROWS_PER_STATEMENT) {
             let mut sql = String::from(

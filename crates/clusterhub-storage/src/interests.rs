@@ -83,7 +83,7 @@ impl Storage {
         emails: &[OutgoingEmail],
         context: &AuditContext,
     ) -> Result<i64, StorageError> {
-        let mut transaction = self.pool().begin().await?;
+        let mut transaction = self.begin_write().await?;
         let id = reserve_ids(&mut transaction, "interests", 1).await?;
         sqlx::query(
             "INSERT INTO interests (id, from_organisation_id, to_organisation_id, sender_user_id, \

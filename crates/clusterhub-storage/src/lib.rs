@@ -211,6 +211,20 @@ impl Storage {
     pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool
     }
+
+    /// Starts a transaction that writes. On SQLite it takes the write lock as it begins
+    /// (`BEGIN IMMEDIATE`), so it waits on the busy timeout like any writer: a deferred
+    /// transaction that reads first and asks for the lock at its first write is refused at once
+    /// ("database is locked"; SQLite does not wait there) whenever another connection is writing.
+    pub(crate) async fn begin_write(
+        &self,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Any>, StorageError> {
+        let transaction = match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        };
+        Ok(transaction)
+    }
 }
 
 /// Hides the password of a database URL so it can be shown in an error or a log line.

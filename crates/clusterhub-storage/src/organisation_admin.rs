@@ -148,7 +148,7 @@ impl Storage {
         profile: &OrganisationImport,
         context: &AuditContext,
     ) -> Result<Option<i64>, StorageError> {
-        let mut transaction = self.pool().begin().await?;
+        let mut transaction = self.begin_write().await?;
         let row = sqlx::query(&select_statement("WHERE o.id = $1"))
             .bind(id)
             .fetch_optional(&mut *transaction)
@@ -206,7 +206,7 @@ impl Storage {
         role: &str,
         context: &AuditContext,
     ) -> Result<bool, StorageError> {
-        let mut transaction = self.pool().begin().await?;
+        let mut transaction = self.begin_write().await?;
         let removed = sqlx::query(
             "DELETE FROM organisation_roles WHERE user_id = $1 AND organisation_id = $2 \
              AND role = $3",
@@ -245,7 +245,7 @@ impl Storage {
         email: &OutgoingEmail,
         context: &AuditContext,
     ) -> Result<(), StorageError> {
-        let mut transaction = self.pool().begin().await?;
+        let mut transaction = self.begin_write().await?;
         let payload = serde_json::json!({
             "organisation_id": invitation.organisation_id,
             "role": invitation.role,
@@ -339,7 +339,7 @@ impl Storage {
         now_unix: i64,
         context: &AuditContext,
     ) -> Result<InvitationAcceptance, StorageError> {
-        let mut transaction = self.pool().begin().await?;
+        let mut transaction = self.begin_write().await?;
         let row = sqlx::query(
             "UPDATE one_time_tokens SET used_at = $1 WHERE token_digest = $2 AND purpose = $3 \
              AND used_at IS NULL AND expires_unix > $4 RETURNING user_id, payload, expires_unix",
@@ -400,7 +400,7 @@ impl Storage {
         message: &str,
         context: &AuditContext,
     ) -> Result<ClaimRequest, StorageError> {
-        let mut transaction = self.pool().begin().await?;
+        let mut transaction = self.begin_write().await?;
         let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM organisations WHERE id = $1")
             .bind(organisation_id)
             .fetch_optional(&mut *transaction)
@@ -481,7 +481,7 @@ impl Storage {
         notify: impl FnOnce(&ClaimRecord, Option<&str>) -> OutgoingEmail,
         context: &AuditContext,
     ) -> Result<Option<ClaimRecord>, StorageError> {
-        let mut transaction = self.pool().begin().await?;
+        let mut transaction = self.begin_write().await?;
         let status = if approve { "approved" } else { "rejected" };
         let now = now_text();
         let updated = sqlx::query(
@@ -554,7 +554,7 @@ impl Storage {
         member_id: i64,
         context: &AuditContext,
     ) -> Result<MembershipChange, StorageError> {
-        let mut transaction = self.pool().begin().await?;
+        let mut transaction = self.begin_write().await?;
         let kind: Option<String> =
             sqlx::query_scalar("SELECT kind FROM organisations WHERE id = $1")
                 .bind(cluster_id)
@@ -601,7 +601,7 @@ impl Storage {
         member_id: i64,
         context: &AuditContext,
     ) -> Result<MembershipChange, StorageError> {
-        let mut transaction = self.pool().begin().await?;
+        let mut transaction = self.begin_write().await?;
         let removed =
             sqlx::query("DELETE FROM memberships WHERE cluster_id = $1 AND member_id = $2")
                 .bind(cluster_id)

@@ -417,7 +417,7 @@ impl Storage {
     /// before the commit (see [`ImportTransaction`]). On PostgreSQL the indexes stay: dropping
     /// one there would lock every reader out of the table until the commit.
     pub async fn begin_organisation_import(&self) -> Result<ImportTransaction, StorageError> {
-        let mut transaction = self.pool().begin().await?;
+        let mut transaction = self.begin_write().await?;
         let revision = reserve_ids(&mut transaction, "revision", 1).await?;
         let any_row: Option<i64> = sqlx::query_scalar("SELECT id FROM organisations LIMIT 1")
             .fetch_optional(&mut *transaction)
@@ -1088,7 +1088,7 @@ impl Storage {
     /// Starts the benchmark reference path; see [`PlainInsert`].
     pub async fn begin_plain_insert(&self) -> Result<PlainInsert, StorageError> {
         Ok(PlainInsert {
-            transaction: self.pool().begin().await?,
+            transaction: self.begin_write().await?,
             backend: self.backend(),
         })
     }

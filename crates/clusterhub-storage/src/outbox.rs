@@ -46,7 +46,7 @@ pub(crate) async fn write_email(
 impl Storage {
     /// Queues one message on its own.
     pub async fn enqueue_email(&self, email: &OutgoingEmail) -> Result<i64, StorageError> {
-        let mut transaction = self.pool().begin().await?;
+        let mut transaction = self.begin_write().await?;
         let id = write_email(&mut transaction, email).await?;
         transaction.commit().await?;
         Ok(id)

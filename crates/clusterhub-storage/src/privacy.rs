@@ -272,7 +272,7 @@ impl Storage {
             )));
         };
         let invitations = self.invitations_to(&email).await?;
-        let mut transaction = self.pool().begin().await?;
+        let mut transaction = self.begin_write().await?;
         for (row, _) in &invitations {
             sqlx::query("DELETE FROM one_time_tokens WHERE token_digest = $1")
                 .bind(row.try_get::<String, _>(4)?)

@@ -154,6 +154,49 @@ both!(
 );
 
 both!(
+    writers_at_the_same_time_wait_for_each_other_instead_of_failing,
+    |storage: Storage| async move {
+        // Creating a token reads (the live count) before it writes. On SQLite a transaction that
+        // only asks for the write lock after reading is refused at once when another connection
+        // holds it ("database is locked"), so every writer must take it when it begins.
+        let mut people = Vec::new();
+        for number in 0..6 {
+            people.push(account(&storage, &format!("person{number}@example.eu")).await);
+        }
+        let mut tasks = tokio::task::JoinSet::new();
+        for user in people.iter().copied() {
+            let storage = storage.clone();
+            tasks.spawn(async move {
+                for number in 0..15 {
+                    let token = NewApiToken {
+                        user_id: user,
+                        name: format!("token {number}"),
+                        token_digest: format!("digest-{user}-{number}"),
+                        expires_unix: NEVER_EXPIRES,
+                    };
+                    storage
+                        .create_api_token(&token, 1_000, &context(user))
+                        .await
+                        .map_err(|error| format!("person {user}, token {number}: {error}"))?;
+                    // A refused revocation (not theirs) ends its transaction without writing.
+                    storage
+                        .revoke_api_token(user, -1, &context(user))
+                        .await
+                        .map_err(|error| format!("person {user}, revocation: {error}"))?;
+                }
+                Ok::<_, String>(())
+            });
+        }
+        while let Some(finished) = tasks.join_next().await {
+            finished.expect("task").expect("every write succeeds");
+        }
+        for user in people {
+            assert_eq!(storage.api_tokens_of(user).await.unwrap().len(), 15);
+        }
+    }
+);
+
+both!(
     the_audit_log_is_filtered_by_every_condition,
     |storage: Storage| async move {
         let ada = account(&storage, "ada@example.eu").await;
