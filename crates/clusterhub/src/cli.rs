@@ -301,6 +301,11 @@ pub struct BenchSearchArgs {
     /// there (its build is then not measured again).
     #[arg(long)]
     pub index_dir: Option<std::path::PathBuf>,
+    /// How many profiles, spread over the full-size index, are changed through the everyday
+    /// writer (a change feed's catch-up) and committed, beside the same profiles written into an
+    /// empty index; 0 skips it. Not measured on a reused index, which it would change.
+    #[arg(long, default_value_t = 20_000)]
+    pub upserts: usize,
     /// The PostgreSQL server to compare with (a scratch schema is made and dropped).
     #[arg(
         long,

@@ -136,6 +136,20 @@ pub async fn run(args: BenchSearchArgs) -> anyhow::Result<ExitCode> {
         index_bytes as f64 / 1_048_576.0,
         index_bytes as f64 / args.orgs.max(1) as f64
     );
+    let upserts = match &build {
+        Some(_) if args.upserts > 0 => Some(measure_upserts(
+            &index,
+            &scratch.path().join("upserts-reference"),
+            &corpus,
+            args.orgs,
+            args.upserts.min(args.orgs),
+        )?),
+        Some(_) => None,
+        None => {
+            println!("upserts: not measured (the index is reused, and they would change it)");
+            None
+        }
+    };
     drop(index);
     rows.push(full);
 
@@ -259,6 +273,16 @@ pub async fn run(args: BenchSearchArgs) -> anyhow::Result<ExitCode> {
             build.profiles as f64 / build.cpu.as_secs_f64().max(1e-9)
         ),
         None => println!("target: build ≥ {BUILD_TARGET} profiles/s: not measured (index reused)"),
+    }
+    if let Some(upserts) = &upserts {
+        println!(
+            "upserts: {} changed profiles applied and committed in {:.2} s: {:.0} profiles/s, ratio {:.2} of the same profiles written into an empty index ({:.0} profiles/s)",
+            upserts.profiles,
+            upserts.changed.as_secs_f64(),
+            upserts.profiles as f64 / upserts.changed.as_secs_f64().max(1e-9),
+            upserts.inserted.as_secs_f64() / upserts.changed.as_secs_f64().max(1e-9),
+            upserts.profiles as f64 / upserts.inserted.as_secs_f64().max(1e-9),
+        );
     }
     println!(
         "target: resident ≤ 1024 MiB: peak of the whole run {:.0} MiB (ratio {:.2})",
@@ -1065,6 +1089,74 @@ fn build_ours(
         cpu: process_cpu().saturating_sub(cpu),
         segments_written,
         segments,
+    })
+}
+
+/// How long a batch of changed profiles took to reach the full-size index, and the same
+/// profiles to reach an empty one.
+struct Upserts {
+    profiles: usize,
+    changed: Duration,
+    inserted: Duration,
+}
+
+/// Changes `count` profiles spread evenly over the full-size index (each with its revision
+/// raised) through the everyday writer, as the change feed's catch-up does: an upsert each (the
+/// old document deleted by id, the new one added), one commit, and the reload that makes them
+/// visible. The reference writes the same profiles through the same kind of writer into an
+/// empty index in `reference_path`: what is left is the cost of replacing documents in a large
+/// index (the deletions, and the commit's work on the large segments).
+fn measure_upserts(
+    index: &SearchIndex,
+    reference_path: &std::path::Path,
+    corpus: &CorpusFile,
+    profiles: usize,
+    count: usize,
+) -> anyhow::Result<Upserts> {
+    let stride = (profiles / count.max(1)).max(1);
+    let mut changed = Vec::with_capacity(count);
+    for (position, document) in corpus.read(profiles)?.enumerate() {
+        let mut document = document?;
+        if position % stride == 0 && changed.len() < count {
+            document.revision += 1;
+            changed.push(document);
+        }
+    }
+    let mut writer = index.writer()?;
+    let started = Instant::now();
+    for document in &changed {
+        writer.upsert(document)?;
+    }
+    writer.commit()?;
+    let changed_in = started.elapsed();
+    writer.finish()?;
+    anyhow::ensure!(
+        index.num_documents() == profiles as u64,
+        "the index holds {} profiles after the upserts, not {profiles}",
+        index.num_documents()
+    );
+    let last = changed.last().context("no profile to change")?;
+    anyhow::ensure!(
+        index.revision(last.id)? == Some(last.revision),
+        "profile {} does not show its new revision after the upserts",
+        last.id
+    );
+
+    let reference = SearchIndex::create_in_dir(reference_path)?;
+    let mut writer = reference.writer()?;
+    let started = Instant::now();
+    for document in &changed {
+        writer.insert(document)?;
+    }
+    writer.commit()?;
+    let inserted = started.elapsed();
+    writer.finish()?;
+    drop(reference);
+    std::fs::remove_dir_all(reference_path)?;
+    Ok(Upserts {
+        profiles: changed.len(),
+        changed: changed_in,
+        inserted,
     })
 }
 

@@ -94,7 +94,7 @@ fn bench_http_loads_every_target_in_a_scratch_directory() {
 }
 
 #[test]
-fn bench_search_builds_our_index_beside_the_text_only_reference_and_searches_it() {
+fn bench_search_builds_our_index_beside_the_text_only_reference_searches_and_changes_it() {
     succeeds_printing(
         clusterhub().args([
             "bench",
@@ -105,9 +105,12 @@ fn bench_search_builds_our_index_beside_the_text_only_reference_and_searches_it(
             "0",
             "--queries",
             "30",
+            "--upserts",
+            "500",
         ]),
         &[
             "index build: 3000 profiles",
+            "upserts: 500 changed profiles applied and committed in ",
             "reference: tantivy indexing only the texts of the same profiles",
             "opening the index (facet tables read from the profile columns",
             "clusterhub-search (tantivy)",
