@@ -50,10 +50,12 @@ pub(crate) fn analyser() -> TextAnalyzer {
 /// open-addressing table: a string binary search (a `memcmp` call per probe) was a fifth of the
 /// indexer's time, and a binary search over the integers still mispredicted a branch per probe.
 fn is_stop_word(word: &str) -> bool {
+    packed(word).is_some_and(is_stop_key)
+}
+
+/// Whether a [`packed`] word is one of [`STOP_WORDS`].
+fn is_stop_key(key: u64) -> bool {
     static TABLE: OnceLock<[u64; STOP_SLOTS]> = OnceLock::new();
-    let Some(key) = packed(word) else {
-        return false;
-    };
     let table = TABLE.get_or_init(|| {
         let mut table = [0u64; STOP_SLOTS];
         for key in STOP_WORDS.iter().filter_map(|word| packed(word)) {
@@ -241,6 +243,36 @@ pub(crate) struct ProfileTokenStream<'a> {
     folder: &'a mut Folder,
 }
 
+impl ProfileTokenStream<'_> {
+    /// Takes the word (or the separators before it) from byte `from` on through [`next_word`]
+    /// and the folding of any character: whether it gave a token.
+    fn general_word(&mut self, from: usize) -> bool {
+        let Some((start, end, ascii)) = next_word(self.text, from) else {
+            self.cursor = self.text.len();
+            return false;
+        };
+        self.cursor = end;
+        // Positions count every word, dropped or not, as the filter chain counts them.
+        self.token.position = self.token.position.wrapping_add(1);
+        if end - start >= MAX_TOKEN_BYTES {
+            return false;
+        }
+        self.token.text.clear();
+        push_folded(
+            &self.text[start..end],
+            ascii,
+            self.folder,
+            &mut self.token.text,
+        );
+        if is_stop_word(&self.token.text) {
+            return false;
+        }
+        self.token.offset_from = start;
+        self.token.offset_to = end;
+        true
+    }
+}
+
 impl Tokenizer for ProfileTokenizer {
     type TokenStream<'a> = ProfileTokenStream<'a>;
 
@@ -257,28 +289,69 @@ impl Tokenizer for ProfileTokenizer {
 
 impl TokenStream for ProfileTokenStream<'_> {
     fn advance(&mut self) -> bool {
-        while let Some((start, end, ascii)) = next_word(self.text, self.cursor) {
-            self.cursor = end;
-            // Positions count every word, dropped or not, as the filter chain counts them.
-            self.token.position = self.token.position.wrapping_add(1);
-            if end - start >= MAX_TOKEN_BYTES {
+        let bytes = self.text.as_bytes();
+        loop {
+            let mut at = self.cursor;
+            while let Some(&byte) = bytes.get(at) {
+                if byte >= 0x80 || byte.is_ascii_alphanumeric() {
+                    break;
+                }
+                at += 1;
+            }
+            let Some(&first) = bytes.get(at) else {
+                self.cursor = at;
+                return false;
+            };
+            if first >= 0x80 {
+                if self.general_word(at) {
+                    return true;
+                }
                 continue;
             }
+            // Most words are ASCII: scanned, lower-cased into the token and packed for the
+            // function-word check in one pass over their bytes.
+            let start = at;
+            let mut key = 0u64;
             self.token.text.clear();
-            push_folded(
-                &self.text[start..end],
-                ascii,
-                self.folder,
-                &mut self.token.text,
-            );
-            if is_stop_word(&self.token.text) {
+            while let Some(&byte) = bytes.get(at) {
+                if !byte.is_ascii_alphanumeric() {
+                    break;
+                }
+                let lower = byte.to_ascii_lowercase();
+                let length = at - start;
+                if length < MAX_TOKEN_BYTES {
+                    self.token.text.push(char::from(lower));
+                }
+                if length < 7 {
+                    key |= u64::from(lower) << (8 * length);
+                }
+                at += 1;
+            }
+            if bytes.get(at).is_some_and(|&byte| byte >= 0x80)
+                && self.text[at..]
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_alphanumeric)
+            {
+                // A letter beyond ASCII goes on with the word.
+                if self.general_word(start) {
+                    return true;
+                }
+                continue;
+            }
+            self.cursor = at;
+            // Positions count every word, dropped or not, as the filter chain counts them.
+            self.token.position = self.token.position.wrapping_add(1);
+            let length = at - start;
+            if length >= MAX_TOKEN_BYTES
+                || (length <= 7 && is_stop_key(key | (length as u64) << 56))
+            {
                 continue;
             }
             self.token.offset_from = start;
-            self.token.offset_to = end;
+            self.token.offset_to = at;
             return true;
         }
-        false
     }
 
     fn token(&self) -> &Token {
@@ -389,6 +462,9 @@ mod tests {
             "FÜR für Fur THE The De DES des Y y IL il",
             "trailing accent é",
             "ﬀ ß ẞ ǅ Ǆ ǆ",
+            // ASCII words that a letter beyond ASCII continues, or a separator beyond it ends.
+            "Zürich caféine naïve abcdefghé abcdefghijklmnopqrstuvwxyzabcdefghijklé x—y a–b c\u{301}d",
+            "THE Und UND thé Thé einem EINEM einemx abcdefg abcdefgh",
         ];
         let mut fused = analyser();
         let mut reference = chain();
