@@ -25,8 +25,8 @@ use std::hash::{BuildHasher, Hasher};
 use sqlx::{Any, Row, Transaction};
 
 use crate::organisations::{
-    OrganisationImport, StoredOrganisation, bind_profile, parse_json, reserve_ids,
-    select_statement, stored_from_row, update_statement,
+    OrganisationImport, StoredOrganisation, bind_profile, json_page_statement, parse_json,
+    reserve_ids, stored_from_json_page, update_statement,
 };
 use crate::time_text::now_text;
 use crate::{Backend, Storage, StorageError};
@@ -115,16 +115,16 @@ impl Storage {
     ) -> Result<Vec<StoredOrganisation>, StorageError> {
         let mut organisations = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(IDS_PER_STATEMENT) {
-            let sql = select_statement(&format!(
-                "WHERE o.id IN ({}) ORDER BY o.id",
-                self.backend().placeholders(1, chunk.len())
-            ));
-            let mut query = sqlx::query(&sql);
+            let sql = json_page_statement(
+                self.backend(),
+                &format!("o.id IN ({})", self.backend().placeholders(1, chunk.len())),
+            );
+            let mut query = sqlx::query_scalar::<_, Option<String>>(&sql);
             for id in chunk {
                 query = query.bind(*id);
             }
-            for row in query.fetch_all(self.pool()).await? {
-                organisations.push(stored_from_row(&row)?);
+            if let Some(page) = query.fetch_one(self.pool()).await? {
+                organisations.extend(stored_from_json_page(&page)?);
             }
         }
         organisations.sort_by_key(|organisation| organisation.id);
@@ -150,20 +150,25 @@ impl Storage {
     }
 
     /// The stored organisations with ids above `after`, up to and including `through`, in id
-    /// order (`member_of` left empty, as in [`Storage::organisations_page`]).
+    /// order (`member_of` left empty, as in [`Storage::organisations_page`]), read as one JSON
+    /// value built by the database (see `organisations::json_page_statement`).
     pub async fn organisations_in_range(
         &self,
         after: i64,
         through: i64,
     ) -> Result<Vec<StoredOrganisation>, StorageError> {
-        let rows = sqlx::query(&select_statement(
-            "WHERE o.id > $1 AND o.id <= $2 ORDER BY o.id",
+        let page: Option<String> = sqlx::query_scalar(&json_page_statement(
+            self.backend(),
+            "o.id > $1 AND o.id <= $2",
         ))
         .bind(after)
         .bind(through)
-        .fetch_all(self.pool())
+        .fetch_one(self.pool())
         .await?;
-        rows.iter().map(stored_from_row).collect()
+        match page {
+            Some(page) => stored_from_json_page(&page),
+            None => Ok(Vec::new()),
+        }
     }
 
     /// The descriptions (language code → text) of the stored organisations among `ids`, in id

@@ -346,6 +346,76 @@ both!(database_identity_is_stable, |storage: Storage| async move {
 });
 
 both!(
+    a_rebuild_page_reads_every_value_as_stored,
+    |storage: Storage| async move {
+        // A rebuild reads its pages as one JSON value each; every kind of value must come back
+        // as the row-by-row reader returns it: texts needing escapes, every plane of Unicode,
+        // coordinates needing 17 digits, empty and absent values, the largest amounts.
+        let mut awkward = profile("awkward", "cluster", "FR");
+        awkward.name = String::from("Quote \" backslash \\ slash / tab \t line\nend \u{1} ☃ 𝄞 é");
+        awkward
+            .names
+            .insert(String::from("fr"), String::from("L'« Éclat » \\u0000"));
+        awkward.descriptions = std::collections::BTreeMap::from([
+            (String::from("de"), String::from("Straße\r\n\"zitiert\"")),
+            (String::from("en"), String::new()),
+        ]);
+        awkward.lat = Some(48.123_456_789_012_344);
+        awkward.lon = Some(-0.1 - 0.2);
+        awkward.founded = Some(-44);
+        awkward.turnover_cents = Some(i64::MAX);
+        awkward.balance_sheet_cents = Some(i64::MIN + 1);
+        awkward.email = Some(String::from("a+b@example.eu"));
+        awkward.vat = Some(String::new());
+        awkward.offers = vec![String::from("[not json]"), String::from("{}")];
+        awkward.requests = Vec::new();
+        awkward.escp = Some(String::from("true"));
+        awkward.label = Some(String::from("gold"));
+        awkward.label_date = Some(String::from("2024-02-29"));
+        awkward.members_sme = Some(0);
+        let mut bare = profile("bare", "sme", "DE");
+        bare.names.clear();
+        bare.descriptions.clear();
+        bare.website = None;
+        bare.pic = None;
+        bare.nuts = None;
+        bare.city = None;
+        bare.lat = None;
+        bare.lon = None;
+        bare.founded = None;
+        bare.staff = None;
+        bare.turnover_cents = None;
+        bare.turnover_currency = None;
+        bare.sectors.clear();
+        bare.nace.clear();
+        bare.technologies.clear();
+        bare.emerging.clear();
+        bare.target_international.clear();
+        let mut tiny = profile("tiny", "sme", "IS");
+        tiny.lat = Some(5e-324);
+        tiny.lon = Some(179.999_999_999_999_97);
+        storage
+            .import_organisations(&[awkward, bare, tiny])
+            .await
+            .unwrap();
+        let rows = storage.organisations_page(0, 10).await.unwrap();
+        assert_eq!(rows.len(), 3);
+        let page = storage
+            .organisations_in_range(i64::MIN, i64::MAX)
+            .await
+            .unwrap();
+        assert_eq!(page, rows, "the page reader and the row reader agree");
+        let awkward = &page[0].profile;
+        assert_eq!(awkward.lat, Some(48.123_456_789_012_344));
+        assert_eq!(awkward.lon, Some(-0.1 - 0.2));
+        assert_eq!(awkward.turnover_cents, Some(i64::MAX));
+        assert!(awkward.name.contains("𝄞") && awkward.name.contains('\u{1}'));
+        assert_eq!(page[1].profile.lat, None);
+        assert_eq!(page[2].profile.lat, Some(5e-324));
+    }
+);
+
+both!(
     page_ends_and_ranges_cover_every_organisation_once,
     |storage: Storage| async move {
         assert_eq!(
