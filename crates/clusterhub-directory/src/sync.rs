@@ -16,10 +16,10 @@ use crate::{Directory, DirectoryError};
 const PAGE: i64 = 2_000;
 const CHUNK: usize = 500;
 
-/// Tasks reading a rebuild's pages side by side. A page arrives as one JSON value that the
-/// database builds (see `Storage::organisations_in_range`); on SQLite that takes a connection's
-/// worker thread about as long as indexing the page takes the writer, so two readers keep both
-/// cores busy (measured at 1 M on SQLite: 16.7–18.1 s with two, 20.2–21.3 s with one).
+/// Tasks reading a rebuild's pages side by side. On SQLite a page arrives as one JSON value
+/// that SQLite builds (see `Storage::organisations_in_range`), which takes a connection's worker
+/// thread about as long as indexing the page takes the writer, so two readers keep both cores
+/// busy (measured at 1 M on SQLite: 16.7–18.1 s with two, 20.2–21.3 s with one).
 const READERS: usize = 2;
 
 /// What the index's commit payload records: which database it follows, with which document

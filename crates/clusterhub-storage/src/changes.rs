@@ -25,8 +25,9 @@ use std::hash::{BuildHasher, Hasher};
 use sqlx::{Any, Row, Transaction};
 
 use crate::organisations::{
-    OrganisationImport, StoredOrganisation, bind_profile, json_page_statement, parse_json,
-    reserve_ids, stored_from_json_page, update_statement,
+    OrganisationImport, StoredOrganisation, bind_profile, parse_json, reserve_ids,
+    select_statement, sqlite_json_page_statement, stored_from_json_page, stored_from_row,
+    update_statement,
 };
 use crate::time_text::now_text;
 use crate::{Backend, Storage, StorageError};
@@ -115,17 +116,8 @@ impl Storage {
     ) -> Result<Vec<StoredOrganisation>, StorageError> {
         let mut organisations = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(IDS_PER_STATEMENT) {
-            let sql = json_page_statement(
-                self.backend(),
-                &format!("o.id IN ({})", self.backend().placeholders(1, chunk.len())),
-            );
-            let mut query = sqlx::query_scalar::<_, Option<String>>(&sql);
-            for id in chunk {
-                query = query.bind(*id);
-            }
-            if let Some(page) = query.fetch_one(self.pool()).await? {
-                organisations.extend(stored_from_json_page(&page)?);
-            }
+            let condition = format!("o.id IN ({})", self.backend().placeholders(1, chunk.len()));
+            organisations.extend(self.organisations_where(&condition, chunk).await?);
         }
         organisations.sort_by_key(|organisation| organisation.id);
         Ok(organisations)
@@ -150,24 +142,45 @@ impl Storage {
     }
 
     /// The stored organisations with ids above `after`, up to and including `through`, in id
-    /// order (`member_of` left empty, as in [`Storage::organisations_page`]), read as one JSON
-    /// value built by the database (see `organisations::json_page_statement`).
+    /// order (`member_of` left empty, as in [`Storage::organisations_page`]).
     pub async fn organisations_in_range(
         &self,
         after: i64,
         through: i64,
     ) -> Result<Vec<StoredOrganisation>, StorageError> {
-        let page: Option<String> = sqlx::query_scalar(&json_page_statement(
-            self.backend(),
-            "o.id > $1 AND o.id <= $2",
-        ))
-        .bind(after)
-        .bind(through)
-        .fetch_one(self.pool())
-        .await?;
-        match page {
-            Some(page) => stored_from_json_page(&page),
-            None => Ok(Vec::new()),
+        self.organisations_where("o.id > $1 AND o.id <= $2", &[after, through])
+            .await
+    }
+
+    /// The stored organisations matching `condition` (on `o`, with `values` bound to its
+    /// parameters in order), in id order: on SQLite as one JSON value the database builds, on
+    /// PostgreSQL row by row (see `organisations::sqlite_json_page_statement` for why).
+    async fn organisations_where(
+        &self,
+        condition: &str,
+        values: &[i64],
+    ) -> Result<Vec<StoredOrganisation>, StorageError> {
+        match self.backend() {
+            Backend::Sqlite => {
+                let sql = sqlite_json_page_statement(condition);
+                let mut query = sqlx::query_scalar::<_, Option<String>>(&sql);
+                for value in values {
+                    query = query.bind(*value);
+                }
+                match query.fetch_one(self.pool()).await? {
+                    Some(page) => stored_from_json_page(&page),
+                    None => Ok(Vec::new()),
+                }
+            }
+            Backend::Postgres => {
+                let sql = select_statement(&format!("WHERE {condition} ORDER BY o.id"));
+                let mut query = sqlx::query(&sql);
+                for value in values {
+                    query = query.bind(*value);
+                }
+                let rows = query.fetch_all(self.pool()).await?;
+                rows.iter().map(stored_from_row).collect()
+            }
         }
     }
 

@@ -348,8 +348,8 @@ both!(database_identity_is_stable, |storage: Storage| async move {
 both!(
     a_rebuild_page_reads_every_value_as_stored,
     |storage: Storage| async move {
-        // A rebuild reads its pages as one JSON value each; every kind of value must come back
-        // as the row-by-row reader returns it: texts needing escapes, every plane of Unicode,
+        // On SQLite a rebuild reads its pages as one JSON value each; every kind of value must
+        // come back as the row-by-row reader returns it: texts needing escapes, every plane of Unicode,
         // coordinates needing 17 digits, empty and absent values, the largest amounts.
         let mut awkward = profile("awkward", "cluster", "FR");
         awkward.name = String::from("Quote \" backslash \\ slash / tab \t line\nend \u{1} ☃ 𝄞 é");
